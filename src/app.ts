@@ -1,0 +1,52 @@
+// createApp(deps): the one Hono app, composed of feature sub-apps; no side effects.
+import { Hono } from "hono";
+import type { Config } from "./config/index.ts";
+import { createHealthRoutes } from "./features/health/routes.ts";
+import { createPassthroughRoutes } from "./features/passthrough/routes.ts";
+import type { Logger } from "./log.ts";
+import { allowedHosts } from "./middleware/allowed-hosts.ts";
+import { cors } from "./middleware/cors.ts";
+import { renderError } from "./middleware/render-error.ts";
+import { requestContext } from "./middleware/request-context.ts";
+import type { AppEnv } from "./types.ts";
+import type { UpstreamClient } from "./upstream/client.ts";
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  upstream: UpstreamClient;
+  version: string;
+  startedAt: number;
+}
+
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const { config, logger, upstream } = deps;
+  const app = new Hono<AppEnv>();
+  app.use(
+    requestContext({ logger, accessLog: config.accessLog, requestIdleTimeout: config.upstreamIdleTimeout }),
+  );
+  if (config.hostCheckEnabled) app.use(allowedHosts());
+  app.use(cors(config.corsOrigins));
+
+  const routes = new Hono<AppEnv>();
+  routes.route(
+    "/",
+    createHealthRoutes({
+      upstream,
+      version: deps.version,
+      startedAt: deps.startedAt,
+      timeoutMs: config.healthTimeout,
+    }),
+  );
+  // Last: whatever no feature claimed goes to Ollama as it is.
+  routes.route(
+    "/",
+    createPassthroughRoutes({ upstream, basePath: config.basePath, accessLog: config.accessLog }),
+  );
+  app.route(config.basePath || "/", routes);
+
+  // Same text and type as Ollama's router, for paths outside the configured base path.
+  app.notFound((c) => c.text("404 page not found", 404));
+  app.onError((err, c) => renderError(err, c, config.basePath));
+  return app;
+}

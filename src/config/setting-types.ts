@@ -1,0 +1,64 @@
+// Small zod builders for settings that arrive as strings (environment variables and CLI flags).
+import { z } from "zod";
+
+/** A setting read from one string; `expected` is what the one-line start-up error says was wanted. */
+export interface SettingSpec<T = unknown> {
+  env: string;
+  flag: string;
+  default: string;
+  help: string;
+  schema: z.ZodType<T, string>;
+}
+
+export function integer(min: number, max: number) {
+  const expected = `an integer from ${min} to ${max}`;
+  return z
+    .string()
+    .trim()
+    .regex(/^-?\d+$/, { error: `expected ${expected}` })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min, { error: `expected ${expected}` })
+        .max(max, { error: `expected ${expected}` }),
+    );
+}
+
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(values, { error: `expected one of ${values.join(", ")}` }));
+}
+
+const TRUE = new Set(["1", "true", "yes", "on"]);
+const FALSE = new Set(["0", "false", "no", "off", ""]);
+
+export function boolean() {
+  return z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine((v) => TRUE.has(v) || FALSE.has(v), { error: "expected true or false" })
+    .transform((v) => TRUE.has(v));
+}
+
+/** Comma-separated list; blanks dropped. */
+export function list() {
+  return z.string().transform((v) =>
+    v
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+}
+
+export function text() {
+  return z.string().trim();
+}
+
+export function setting<T>(spec: SettingSpec<T>): SettingSpec<T> {
+  return spec;
+}

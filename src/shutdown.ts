@@ -1,0 +1,41 @@
+// SIGTERM/SIGINT: stop accepting, let in-flight requests finish within the grace period, exit 0.
+import type { Logger } from "./log.ts";
+
+interface StoppableServer {
+  stop(closeActiveConnections?: boolean): Promise<void>;
+  readonly pendingRequests: number;
+}
+
+export function installGracefulStop(opts: {
+  server: StoppableServer;
+  logger: Logger;
+  graceSeconds: number;
+}): void {
+  const { server, logger, graceSeconds } = opts;
+  let stopping = false;
+  const onSignal = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn("second stop signal: closing every connection now", { signal });
+      await server.stop(true);
+      process.exit(0);
+    }
+    stopping = true;
+    logger.info("stopping: no new connections; waiting for requests in flight", {
+      signal,
+      inFlight: server.pendingRequests,
+      graceSeconds,
+    });
+    const drained = server.stop(false).then(() => true);
+    const expired = Bun.sleep(graceSeconds * 1000).then(() => false);
+    if (!(await Promise.race([drained, expired]))) {
+      logger.warn("grace period over: closing the remaining connections", {
+        inFlight: server.pendingRequests,
+      });
+      await server.stop(true);
+    }
+    logger.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+}

@@ -1,0 +1,21 @@
+// How each dialect says "this stream failed" once the status line has already gone out as 200.
+
+const encoder = new TextEncoder();
+
+/** Ollama's in-band error: a last NDJSON line `{"error":"..."}` (both official clients raise it). */
+export function ndjsonErrorLine(message: string): Uint8Array {
+  return encoder.encode(`${JSON.stringify({ error: message })}\n`);
+}
+
+/** An SSE event the `openai` client raises as an APIError (it throws on data carrying `error`). */
+export function sseErrorEvent(message: string, type = "api_error"): Uint8Array {
+  return encoder.encode(`data: ${JSON.stringify({ error: { message, type, param: null, code: null } })}\n\n`);
+}
+
+/** Picks the frame from the response's content type; other bodies just error (the client sees a broken body). */
+export function errorFrameFor(contentType: string | null): ((message: string) => Uint8Array) | null {
+  if (!contentType) return null;
+  if (contentType.includes("application/x-ndjson")) return ndjsonErrorLine;
+  if (contentType.includes("text/event-stream")) return sseErrorEvent;
+  return null;
+}

@@ -1,0 +1,116 @@
+// The proxy's only way to reach Ollama: fetch with the right Host, no idle cut-offs, clear failures.
+import { proxy } from "hono/proxy";
+import { ProxyError } from "../errors.ts";
+import { upstreamRequestHeaders } from "./headers.ts";
+import { isAbortError, upstreamUnreachable } from "./network-error.ts";
+
+export type FetchLike = (
+  input: Request | string | URL,
+  init?: RequestInit & { timeout?: number | boolean },
+) => Promise<Response>;
+
+export interface UpstreamOptions {
+  /** Normalised upstream base, `scheme://host:port[/prefix]`. */
+  baseUrl: string;
+  /** Milliseconds a silent upstream connection is tolerated; 0 = forever (model loads can take minutes). */
+  idleTimeoutMs: number;
+  fetch?: FetchLike;
+}
+
+export interface UpstreamCallInit {
+  method?: string;
+  headers?: Bun.HeadersInit;
+  body?: Bun.BodyInit | null;
+  signal?: AbortSignal;
+  /** Overrides the idle timeout for this call (health probes want a short one). */
+  timeoutMs?: number;
+}
+
+export interface UpstreamClient {
+  readonly baseUrl: string;
+  readonly host: string;
+  /** Sends one request upstream; a network failure becomes a 502 ProxyError naming the upstream. */
+  call(pathAndQuery: string, init?: UpstreamCallInit): Promise<Response>;
+  /** Forwards a client request unchanged but for hop-by-hop headers and Host; body streams through. */
+  forward(req: Request, pathAndQuery: string): Promise<Response>;
+  /** Calls a JSON endpoint and parses the answer; a non-2xx answer becomes a ProxyError with Ollama's message. */
+  json<T>(pathAndQuery: string, init?: UpstreamCallInit & { payload?: unknown }): Promise<T>;
+}
+
+export function createUpstreamClient(opts: UpstreamOptions): UpstreamClient {
+  const baseUrl = opts.baseUrl.replace(/\/+$/, "");
+  const host = new URL(baseUrl).host;
+  const doFetch: FetchLike = opts.fetch ?? fetch;
+  const defaultTimeout = opts.idleTimeoutMs > 0 ? opts.idleTimeoutMs : false;
+
+  async function send(input: Request | string, init: RequestInit, timeoutMs?: number): Promise<Response> {
+    const timeout = timeoutMs !== undefined ? timeoutMs : defaultTimeout;
+    try {
+      // Redirects (Ollama's trailing-slash 301/307) belong to the client, so they are not followed here.
+      return await doFetch(input, { ...init, timeout, redirect: "manual" });
+    } catch (err) {
+      if (isAbortError(err)) throw err;
+      throw upstreamUnreachable(baseUrl, err);
+    }
+  }
+
+  const client: UpstreamClient = {
+    baseUrl,
+    host,
+    call(pathAndQuery, init = {}) {
+      const headers = new Headers(init.headers);
+      headers.set("host", host);
+      return send(
+        baseUrl + pathAndQuery,
+        { method: init.method ?? "GET", headers, body: init.body ?? null, signal: init.signal },
+        init.timeoutMs,
+      );
+    },
+    forward(req, pathAndQuery) {
+      // hono/proxy streams the body both ways, strips hop-by-hop response headers and carries the
+      // client's abort signal; we supply the headers (with the upstream Host) and the fetch call.
+      return proxy(baseUrl + pathAndQuery, {
+        raw: req,
+        headers: upstreamRequestHeaders(req.headers, host),
+        customFetch: (upstreamReq: Request) => send(upstreamReq, {}),
+      });
+    },
+    async json<T>(pathAndQuery: string, init: UpstreamCallInit & { payload?: unknown } = {}) {
+      const headers = new Headers(init.headers);
+      let body = init.body ?? null;
+      if (init.payload !== undefined) {
+        body = JSON.stringify(init.payload);
+        headers.set("content-type", "application/json");
+      }
+      const res = await client.call(pathAndQuery, {
+        ...init,
+        headers,
+        body,
+        method: init.method ?? (body ? "POST" : "GET"),
+      });
+      const text = await res.text();
+      if (!res.ok) throw new ProxyError(res.status, upstreamErrorMessage(text, res.status), "upstream");
+      try {
+        return (text ? JSON.parse(text) : null) as T;
+      } catch {
+        throw new ProxyError(
+          502,
+          `upstream Ollama at ${baseUrl} sent invalid JSON for ${pathAndQuery}`,
+          "upstream",
+        );
+      }
+    },
+  };
+  return client;
+}
+
+/** Ollama's own error text when the body is `{"error": "..."}`, else the raw text or the status. */
+export function upstreamErrorMessage(text: string, status: number): string {
+  try {
+    const parsed = JSON.parse(text) as { error?: unknown };
+    if (typeof parsed?.error === "string") return parsed.error;
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return text.trim() || `upstream answered ${status}`;
+}

@@ -1,0 +1,34 @@
+// Header hygiene between client, proxy and upstream: hop-by-hop removal and the upstream Host.
+
+const HOP_BY_HOP = [
+  "connection",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+];
+
+/** Removes hop-by-hop headers, including any named by `Connection`, in place. */
+export function stripHopByHop(headers: Headers): Headers {
+  const listed = headers.get("connection");
+  if (listed) for (const name of listed.split(",")) headers.delete(name.trim());
+  for (const name of HOP_BY_HOP) headers.delete(name);
+  return headers;
+}
+
+/**
+ * Headers to send upstream for a client request. Host is rewritten to the upstream's own: Ollama
+ * listening on loopback refuses foreign Host values (DNS-rebinding guard), so a proxy reached as
+ * `gpu-box.lan:11435` must not pass that name on. Origin is dropped because the proxy already decided
+ * CORS at its own door (see middleware/cors.ts); Ollama would otherwise refuse origins only the proxy allows.
+ */
+export function upstreamRequestHeaders(incoming: Headers, upstreamHost: string): Headers {
+  const headers = stripHopByHop(new Headers(incoming));
+  headers.set("host", upstreamHost);
+  headers.delete("origin");
+  return headers;
+}
