@@ -1,6 +1,7 @@
 // createApp(deps): the one Hono app, composed of feature sub-apps; no side effects.
 import { Hono } from "hono";
 import type { Config } from "./config/index.ts";
+import { createNativeChatRoutes } from "./features/chat/native-routes.ts";
 import { createHealthRoutes } from "./features/health/routes.ts";
 import { createPassthroughRoutes } from "./features/passthrough/routes.ts";
 import type { Logger } from "./log.ts";
@@ -8,6 +9,9 @@ import { allowedHosts } from "./middleware/allowed-hosts.ts";
 import { cors } from "./middleware/cors.ts";
 import { renderError } from "./middleware/render-error.ts";
 import { requestContext } from "./middleware/request-context.ts";
+import { type ModelService, plainModels } from "./models/types.ts";
+import type { AgentStage } from "./pipeline/agent-plan.ts";
+import type { PipelineDeps } from "./pipeline/run-turn.ts";
 import type { AppEnv } from "./types.ts";
 import type { UpstreamClient } from "./upstream/client.ts";
 
@@ -17,6 +21,8 @@ export interface AppDeps {
   upstream: UpstreamClient;
   version: string;
   startedAt: number;
+  models?: ModelService;
+  agents?: AgentStage | null;
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -28,6 +34,16 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   if (config.hostCheckEnabled) app.use(allowedHosts());
   app.use(cors(config.corsOrigins));
 
+  const pipeline: PipelineDeps = {
+    upstream,
+    models: deps.models ?? plainModels,
+    agents: deps.agents ?? null,
+    loadProgress: {
+      afterMs: config.progressNative === "none" ? 0 : config.progressAfter,
+      everyMs: config.progressEvery,
+    },
+  };
+
   const routes = new Hono<AppEnv>();
   routes.route(
     "/",
@@ -36,6 +52,17 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       version: deps.version,
       startedAt: deps.startedAt,
       timeoutMs: config.healthTimeout,
+    }),
+  );
+  routes.route(
+    "/",
+    createNativeChatRoutes({
+      pipeline,
+      render: {
+        accessLog: config.accessLog,
+        upstreamUrl: upstream.baseUrl,
+        progressStyle: config.progressNative,
+      },
     }),
   );
   // Last: whatever no feature claimed goes to Ollama as it is.

@@ -1,0 +1,79 @@
+// Starts the proxy in-process on an ephemeral port against a given upstream, capturing its log lines.
+import { createApp } from "../../src/app.ts";
+import { type Config, configFrom } from "../../src/config/index.ts";
+import type { Settings } from "../../src/config/settings.ts";
+import { createLogger } from "../../src/log.ts";
+import type { ModelService } from "../../src/models/types.ts";
+import type { AgentStage } from "../../src/pipeline/agent-plan.ts";
+import { serve } from "../../src/server.ts";
+import { createUpstreamClient } from "../../src/upstream/client.ts";
+
+export interface TestProxy {
+  url: string;
+  port: number;
+  config: Config;
+  /** Parsed JSON log lines, in order. */
+  logs: Array<Record<string, unknown>>;
+  server: ReturnType<typeof serve>;
+  stop(): Promise<void>;
+}
+
+export interface TestProxyOptions {
+  upstreamUrl: string;
+  settings?: Partial<Settings>;
+  models?: ModelService;
+  agents?: AgentStage | null;
+}
+
+export function startProxy(opts: TestProxyOptions): TestProxy {
+  const config = configFrom({ port: 0, ollamaUrl: opts.upstreamUrl, logLevel: "debug", ...opts.settings });
+  const logs: Array<Record<string, unknown>> = [];
+  const logger = createLogger({
+    level: config.logLevel,
+    format: "json",
+    write: (line) => logs.push(JSON.parse(line)),
+  });
+  const upstream = createUpstreamClient({
+    baseUrl: config.ollamaUrl,
+    idleTimeoutMs: config.upstreamIdleTimeout * 1000,
+  });
+  const app = createApp({
+    config,
+    logger,
+    upstream,
+    version: "test",
+    startedAt: Date.now(),
+    models: opts.models,
+    agents: opts.agents,
+  });
+  const server = serve(app, config);
+  const url = `http://127.0.0.1:${server.port}`;
+  return {
+    url,
+    port: Number(server.port),
+    config,
+    logs,
+    server,
+    stop: () => server.stop(true),
+  };
+}
+
+/** Access-log lines (one per finished request). */
+export function accessLines(proxy: TestProxy): Array<Record<string, unknown>> {
+  return proxy.logs.filter((l) => l.msg === "request");
+}
+
+/** Waits until `predicate` holds, polling; fails the test with `what` after `timeoutMs`. */
+export async function eventually<T>(
+  what: string,
+  probe: () => T | undefined | false,
+  timeoutMs = 3000,
+): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(10);
+  }
+}
