@@ -6,6 +6,7 @@ import type { ModelService } from "../models/types.ts";
 import { readNdjson } from "../streams/ndjson.ts";
 import type { UpstreamClient } from "../upstream/client.ts";
 import { upstreamErrorMessage } from "../upstream/client.ts";
+import { stripHopByHop } from "../upstream/headers.ts";
 import { describeNetworkError, isAbortError } from "../upstream/network-error.ts";
 import { type AgentStage, NO_AGENTS } from "./agent-plan.ts";
 import { chunkContent, makeChunk, makeDoneChunk, setChunkContent } from "./native-chunks.ts";
@@ -61,7 +62,7 @@ export async function* runTurn(turn: ChatTurn, deps: PipelineDeps): AsyncGenerat
   const payload = unchanged ? (turn.originalText as string) : JSON.stringify(turn.body);
   const call = deps.upstream.call(`/api/${turn.kind}`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: upstreamHeaders(turn.headers),
     body: payload,
     signal: turn.signal,
   });
@@ -80,6 +81,14 @@ export async function* runTurn(turn: ChatTurn, deps: PipelineDeps): AsyncGenerat
     throw new ProxyError(res.status, upstreamErrorMessage(await res.text(), res.status), "upstream");
   }
   yield* upstreamChunks(turn, res.body, transform, deps.upstream.baseUrl);
+}
+
+/** The client's own headers go upstream too (auth for cloud models, ids); the body may have changed. */
+function upstreamHeaders(client: Headers): Headers {
+  const headers = stripHopByHop(new Headers(client));
+  for (const name of ["host", "content-length", "origin", "accept-encoding"]) headers.delete(name);
+  headers.set("content-type", "application/json");
+  return headers;
 }
 
 function missingModel(turn: ChatTurn): ProxyError {

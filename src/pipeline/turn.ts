@@ -15,6 +15,8 @@ export interface ChatTurn {
   clientStream: boolean;
   /** The model as the client named it ("" when none). */
   requestedModel: string;
+  /** The client's headers, passed upstream (minus hop-by-hop, Host rewritten) like on any other route. */
+  headers: Headers;
   signal: AbortSignal;
   info: RequestInfo;
   /** The renderer needs parsed chunks (OpenAI dialect), so raw upstream bytes cannot be handed over. */

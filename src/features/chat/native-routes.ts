@@ -31,6 +31,7 @@ export function createNativeChatRoutes(deps: NativeChatDeps): Hono<AppEnv> {
       originalText: text,
       clientStream: wantsStream(value),
       requestedModel,
+      headers: c.req.raw.headers,
       signal: c.req.raw.signal,
       info,
       needsChunks: false,

@@ -1,0 +1,27 @@
+// Public door of the OpenAI ⇄ Ollama translation layer: pure functions and small stateful renderers.
+export { type Accumulator, createChatAccumulator, createGenerateAccumulator } from "./accumulate.ts";
+export { type TranslatedChat, translateChatRequest } from "./chat-request.ts";
+export { type ChatCompletionResult, type ResponseOptions, toChatCompletion } from "./chat-response.ts";
+export { createChatStreamRenderer } from "./chat-stream.ts";
+export { type TranslatedCompletion, translateCompletionRequest } from "./completions-request.ts";
+export { type CompletionResult, toCompletion } from "./completions-response.ts";
+export { createCompletionStreamRenderer } from "./completions-stream.ts";
+export {
+  type EmbeddingsResult,
+  type EncodingFormat,
+  float32Base64,
+  type TranslatedEmbeddings,
+  toEmbeddingsResponse,
+  translateEmbeddingsRequest,
+} from "./embeddings.ts";
+export { newChatCompletionId, newCompletionId, newToolCallId } from "./ids.ts";
+export { type ExtraModel, type ModelList, ownerOf, toModel, toModelList, unixSeconds } from "./models.ts";
+export type { NativeChatChunk, NativeGenerateChunk, NativeMessage, NativeToolCall } from "./native-types.ts";
+export { OpenAIRequestError, openAIErrorBody, openAIErrorType } from "./openai-error.ts";
+export { SSE_DONE, sseData, sseError } from "./sse.ts";
+export {
+  type StreamRenderer,
+  type StreamRendererOptions,
+  type StreamState,
+  TRUNCATED_STREAM_MESSAGE,
+} from "./stream-types.ts";
