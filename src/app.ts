@@ -3,6 +3,8 @@ import { Hono } from "hono";
 import type { Config } from "./config/index.ts";
 import { createNativeChatRoutes } from "./features/chat/native-routes.ts";
 import { createHealthRoutes } from "./features/health/routes.ts";
+import { createOpenAIChatRoutes } from "./features/openai/chat-routes.ts";
+import { createOpenAIModelRoutes } from "./features/openai/models-routes.ts";
 import { createPassthroughRoutes } from "./features/passthrough/routes.ts";
 import type { Logger } from "./log.ts";
 import { allowedHosts } from "./middleware/allowed-hosts.ts";
@@ -65,6 +67,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       },
     }),
   );
+  routes.route(
+    "/",
+    createOpenAIChatRoutes({ pipeline, accessLog: config.accessLog, progressStyle: config.progressOpenAI }),
+  );
+  routes.route("/", createOpenAIModelRoutes({ upstream, models: pipeline.models }));
   // Last: whatever no feature claimed goes to Ollama as it is.
   routes.route(
     "/",

@@ -1,0 +1,14 @@
+// Reads a /v1 JSON body; failures become OpenAI-shaped 400s.
+import { goJsonError } from "../../streams/json-errors.ts";
+import { OpenAIRequestError } from "./translate/index.ts";
+
+export async function readOpenAIJson(req: Request): Promise<unknown> {
+  const text = await req.text();
+  if (text.trim() === "")
+    throw new OpenAIRequestError("the request body is empty: a JSON object is expected");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new OpenAIRequestError(`the request body is not valid JSON: ${goJsonError(text)}`);
+  }
+}
