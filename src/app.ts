@@ -5,6 +5,7 @@ import { createNativeChatRoutes } from "./features/chat/native-routes.ts";
 import { createHealthRoutes } from "./features/health/routes.ts";
 import { createOpenAIChatRoutes } from "./features/openai/chat-routes.ts";
 import { createOpenAIModelRoutes } from "./features/openai/models-routes.ts";
+import type { ExtraModel } from "./features/openai/translate/index.ts";
 import { createPassthroughRoutes } from "./features/passthrough/routes.ts";
 import type { Logger } from "./log.ts";
 import { allowedHosts } from "./middleware/allowed-hosts.ts";
@@ -25,6 +26,14 @@ export interface AppDeps {
   startedAt: number;
   models?: ModelService;
   agents?: AgentStage | null;
+  /** Feature sub-apps mounted before the pass-through (model management, plugins, metrics). */
+  features?: Hono<AppEnv>[];
+  /** Extra /health sections, e.g. model status. */
+  healthSections?: Record<string, () => unknown | Promise<unknown>>;
+  /** Agent counts for /health. */
+  agentCounts?: () => { loaded: number; failed: number };
+  /** Entries listed by /v1/models beside the installed models (aliases). */
+  extraModels?: () => ExtraModel[];
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -71,7 +80,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     "/",
     createOpenAIChatRoutes({ pipeline, accessLog: config.accessLog, progressStyle: config.progressOpenAI }),
   );
-  routes.route("/", createOpenAIModelRoutes({ upstream, models: pipeline.models }));
+  routes.route(
+    "/",
+    createOpenAIModelRoutes({ upstream, models: pipeline.models, extraModels: deps.extraModels }),
+  );
+  for (const feature of deps.features ?? []) routes.route("/", feature);
   // Last: whatever no feature claimed goes to Ollama as it is.
   routes.route(
     "/",

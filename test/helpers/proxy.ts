@@ -1,10 +1,8 @@
 // Starts the proxy in-process on an ephemeral port against a given upstream, capturing its log lines.
-import { createApp } from "../../src/app.ts";
+import { type AppDeps, createApp } from "../../src/app.ts";
 import { type Config, configFrom } from "../../src/config/index.ts";
 import type { Settings } from "../../src/config/settings.ts";
 import { createLogger } from "../../src/log.ts";
-import type { ModelService } from "../../src/models/types.ts";
-import type { AgentStage } from "../../src/pipeline/agent-plan.ts";
 import { serve } from "../../src/server.ts";
 import { createUpstreamClient } from "../../src/upstream/client.ts";
 
@@ -18,11 +16,9 @@ export interface TestProxy {
   stop(): Promise<void>;
 }
 
-export interface TestProxyOptions {
+export interface TestProxyOptions extends Partial<Omit<AppDeps, "config" | "logger" | "upstream">> {
   upstreamUrl: string;
   settings?: Partial<Settings>;
-  models?: ModelService;
-  agents?: AgentStage | null;
 }
 
 export function startProxy(opts: TestProxyOptions): TestProxy {
@@ -37,15 +33,8 @@ export function startProxy(opts: TestProxyOptions): TestProxy {
     baseUrl: config.ollamaUrl,
     idleTimeoutMs: config.upstreamIdleTimeout * 1000,
   });
-  const app = createApp({
-    config,
-    logger,
-    upstream,
-    version: "test",
-    startedAt: Date.now(),
-    models: opts.models,
-    agents: opts.agents,
-  });
+  const { upstreamUrl: _url, settings: _settings, ...rest } = opts;
+  const app = createApp({ version: "test", startedAt: Date.now(), ...rest, config, logger, upstream });
   const server = serve(app, config);
   const url = `http://127.0.0.1:${server.port}`;
   return {
