@@ -63,6 +63,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       version: deps.version,
       startedAt: deps.startedAt,
       timeoutMs: config.healthTimeout,
+      agents: deps.agentCounts,
+      sections: deps.healthSections,
     }),
   );
   routes.route(

@@ -1,7 +1,10 @@
-// Starts the proxy: config → logger → upstream → app → Bun.serve, then waits for a stop signal.
+// Starts the proxy: config → logger → upstream → agents → app → Bun.serve, then waits for a stop signal.
+import { createAgentRegistry, loadAgentSettings } from "./agents/index.ts";
 import { createApp } from "./app.ts";
 import { loadConfig } from "./config/index.ts";
+import { createPluginsRoutes } from "./features/plugins/routes.ts";
 import { createLogger } from "./log.ts";
+import { createAgentStage } from "./pipeline/agent-stage.ts";
 import { serve } from "./server.ts";
 import { installGracefulStop } from "./shutdown.ts";
 import { createUpstreamClient } from "./upstream/client.ts";
@@ -19,26 +22,52 @@ export async function main(): Promise<void> {
     process.stdout.write(`${loaded.text}\n`);
     process.exit(0);
   }
-  if (loaded.kind === "error") {
-    process.stderr.write(`ollama-smart-proxy: ${loaded.message}\n`);
-    process.exit(2);
-  }
+  if (loaded.kind === "error") fail(loaded.message);
   const { config } = loaded;
+  let agentSettings: ReturnType<typeof loadAgentSettings> = {};
+  try {
+    agentSettings = loadAgentSettings(config.agentSettings, process.cwd());
+  } catch (err) {
+    fail(`invalid AGENT_SETTINGS: ${(err as Error).message}`);
+  }
+
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+  // Code an agent leaves running outside its hooks (a stray timer) must not take the proxy down.
+  process.on("unhandledRejection", (reason) => logger.error("unhandled rejection", { error: reason }));
+  process.on("uncaughtException", (error) => logger.error("uncaught exception", { error }));
+
   const upstream = createUpstreamClient({
     baseUrl: config.ollamaUrl,
     idleTimeoutMs: config.upstreamIdleTimeout * 1000,
   });
-  const app = createApp({ config, logger, upstream, version: PROXY_VERSION, startedAt });
+  const registry = createAgentRegistry({
+    dir: config.agentsDir,
+    logger,
+    settings: agentSettings,
+    watch: config.agentsWatch,
+  });
+  await registry.ready;
+  const app = createApp({
+    config,
+    logger,
+    upstream,
+    version: PROXY_VERSION,
+    startedAt,
+    agents: createAgentStage({
+      registry,
+      upstream,
+      timeoutMs: config.agentTimeout,
+      unknownCommand: config.unknownCommand,
+    }),
+    agentCounts: () => registry.counts(),
+    features: [createPluginsRoutes({ registry })],
+  });
 
   let server: ReturnType<typeof serve>;
   try {
     server = serve(app, config);
   } catch (err) {
-    process.stderr.write(
-      `ollama-smart-proxy: cannot listen on ${config.host}:${config.port}: ${(err as Error).message}\n`,
-    );
-    process.exit(1);
+    fail(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`, 1);
   }
   logger.info("listening", {
     url: `http://${formatHost(config.host)}:${server.port}${config.basePath}`,
@@ -46,8 +75,15 @@ export async function main(): Promise<void> {
     version: PROXY_VERSION,
     startupMs: Math.round(performance.now()),
     fetchLimit: process.env.BUN_CONFIG_MAX_HTTP_REQUESTS ?? "256 (Bun default)",
+    agents: registry.counts(),
   });
-  installGracefulStop({ server, logger, graceSeconds: config.shutdownGrace });
+  installGracefulStop({ server, logger, graceSeconds: config.shutdownGrace, onStop: () => registry.close() });
+}
+
+/** One line, no stack trace, non-zero exit: what a user fixing a typo in a setting needs. */
+function fail(message: string, code = 2): never {
+  process.stderr.write(`ollama-smart-proxy: ${message}\n`);
+  process.exit(code);
 }
 
 function formatHost(host: string): string {

@@ -10,6 +10,8 @@ export function installGracefulStop(opts: {
   server: StoppableServer;
   logger: Logger;
   graceSeconds: number;
+  /** Runs once when stopping starts (e.g. stop watching the agents folder). */
+  onStop?: () => void;
 }): void {
   const { server, logger, graceSeconds } = opts;
   let stopping = false;
@@ -20,6 +22,7 @@ export function installGracefulStop(opts: {
       process.exit(0);
     }
     stopping = true;
+    opts.onStop?.();
     logger.info("stopping: no new connections; waiting for requests in flight", {
       signal,
       inFlight: server.pendingRequests,

@@ -112,7 +112,10 @@ export interface AgentDefinition {
   /** Default settings; operators override them per agent (see README, AGENT_SETTINGS). */
   settings?: Record<string, unknown>;
   /** Rewrite the request before it goes upstream: return a new request, or edit and return nothing. */
-  onRequest?(request: AgentRequest, ctx: AgentContext): AgentRequest | undefined | Promise<AgentRequest | undefined>;
+  onRequest?(
+    request: AgentRequest,
+    ctx: AgentContext,
+  ): AgentRequest | undefined | Promise<AgentRequest | undefined>;
   /** Transform the streamed answer; called once per response to create its state. */
   transformResponse?(ctx: AgentContext & { request: AgentRequest }): ResponseTransform;
   /**

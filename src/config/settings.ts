@@ -1,5 +1,12 @@
 // Every setting the proxy reads: its environment variable, CLI flag, default and help line.
 import { z } from "zod";
+import {
+  aliasesSetting,
+  keepAliveSetting,
+  modelKeepAliveSetting,
+  modelListSetting,
+  modelNameSetting,
+} from "../models/setting-schemas.ts";
 import { normaliseOllamaUrl } from "./ollama-url.ts";
 import { boolean, integer, list, oneOf, setting, text } from "./setting-types.ts";
 
@@ -172,6 +179,91 @@ export const SETTINGS = {
     default: "true",
     help: "Write one log line per request",
     schema: boolean(),
+  }),
+  // Model management (#4): aliases, default model, pull on demand, warm-up and keep-alive defaults.
+  modelAliases: setting({
+    env: "MODEL_ALIASES",
+    flag: "--model-aliases",
+    default: "",
+    help: "Model aliases, alias=target,... (e.g. gpt-4o-mini=llama3.2:3b); listed by /api/tags and /v1/models",
+    schema: aliasesSetting(),
+  }),
+  defaultModel: setting({
+    env: "DEFAULT_MODEL",
+    flag: "--default-model",
+    default: "",
+    help: "Model used for chat requests that name none (may be an alias)",
+    schema: modelNameSetting(),
+  }),
+  autoPull: setting({
+    env: "AUTO_PULL",
+    flag: "--auto-pull",
+    default: "true",
+    help: "Pull a model the upstream lacks when a request names it (off: Ollama's own 404 reaches the client)",
+    schema: boolean(),
+  }),
+  pullAllow: setting({
+    env: "PULL_ALLOW",
+    flag: "--pull-allow",
+    default: "",
+    help: "Globs of models auto-pull may fetch, comma-separated (* any run, ? one char); empty = all",
+    schema: list(),
+  }),
+  pullDeny: setting({
+    env: "PULL_DENY",
+    flag: "--pull-deny",
+    default: "",
+    help: "Globs of models auto-pull must never fetch; wins over PULL_ALLOW",
+    schema: list(),
+  }),
+  pullRetryAfter: setting({
+    env: "PULL_RETRY_AFTER_MS",
+    flag: "--pull-retry-after-ms",
+    default: "30000",
+    help: "After a failed pull, requests get that failure for this long before a new pull is tried",
+    schema: integer(0, 86_400_000),
+  }),
+  pullGrace: setting({
+    env: "PULL_GRACE_MS",
+    flag: "--pull-grace-ms",
+    default: "30000",
+    help: "How long a pull nobody waits for any more goes on (a retrying client rejoins it); 0 = stop at once",
+    schema: integer(0, 86_400_000),
+  }),
+  warmModels: setting({
+    env: "WARM_MODELS",
+    flag: "--warm-models",
+    default: "",
+    help: "Models to load at start-up (pulled first if missing and allowed) and again whenever one is pulled",
+    schema: modelListSetting(),
+  }),
+  warmOnPull: setting({
+    env: "WARM_ON_PULL",
+    flag: "--warm-on-pull",
+    default: "false",
+    help: "Load every model right after the proxy pulled it",
+    schema: boolean(),
+  }),
+  keepAlive: setting({
+    env: "KEEP_ALIVE",
+    flag: "--keep-alive",
+    default: "",
+    help: "keep_alive for /v1 requests that carry none and for warm-up loads (seconds, 5m, 1h, -1 = forever); empty = Ollama's default",
+    schema: keepAliveSetting(),
+  }),
+  modelKeepAlive: setting({
+    env: "MODEL_KEEP_ALIVE",
+    flag: "--model-keep-alive",
+    default: "",
+    help: "Per-model keep_alive, model=duration,... (wins over KEEP_ALIVE; also used for warm-up loads)",
+    schema: modelKeepAliveSetting(),
+  }),
+  modelsCacheMs: setting({
+    env: "MODELS_CACHE_MS",
+    flag: "--models-cache-ms",
+    default: "5000",
+    help: "How long the list of installed models (/api/tags) is trusted; a missing model always re-checks",
+    schema: integer(0, 3_600_000),
   }),
 } as const;
 

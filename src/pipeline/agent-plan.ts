@@ -3,7 +3,8 @@ import type { AnswerPiece, ResponseTransform } from "../agents/types.ts";
 import type { ChatTurn, TurnKind } from "./turn.ts";
 
 export type AgentPlan =
-  | { kind: "none" }
+  /** No agent; `edited` says the stage still changed the body (a `//` escape, history clean-up). */
+  | { kind: "none"; edited?: boolean }
   /** Answer without calling the model (/help, unknown command, usage error). */
   | { kind: "reply"; text: string }
   | {

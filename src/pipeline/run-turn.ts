@@ -29,20 +29,25 @@ export async function* runTurn(turn: ChatTurn, deps: PipelineDeps): AsyncGenerat
   }
   if (plan.kind === "chain") turn.info.agents = plan.names;
 
-  const model = deps.models.resolve(turn.requestedModel, turn.dialect);
+  let model = deps.models.resolve(turn.requestedModel, turn.dialect);
   if (!model) throw missingModel(turn);
   if (model !== turn.body.model) turn.body.model = model;
   turn.info.model = model;
   const defaulted = deps.models.applyDefaults(turn.body, model, turn.dialect);
-  for await (const text of deps.models.ensure(model, turn.signal)) {
-    if (turn.clientStream) yield { type: "progress", text };
-  }
+  yield* ensureModel(turn, deps, model);
 
   let transform: ResponseTransform | null = null;
   if (plan.kind === "chain") {
     const prepared = await plan.prepare(turn.kind, turn.body);
     turn.body = prepared.body;
     transform = prepared.transform;
+    if (prepared.body.model !== model) {
+      // An agent picked another model (e.g. a translation model): it gets the same treatment.
+      model = deps.models.resolve(String(prepared.body.model ?? ""), turn.dialect) || model;
+      turn.body.model = model;
+      turn.info.model = model;
+      yield* ensureModel(turn, deps, model);
+    }
     if (prepared.takeover) {
       yield* takeoverEvents(turn, String(turn.body.model), prepared.takeover, transform);
       return;
@@ -81,6 +86,12 @@ export async function* runTurn(turn: ChatTurn, deps: PipelineDeps): AsyncGenerat
     throw new ProxyError(res.status, upstreamErrorMessage(await res.text(), res.status), "upstream");
   }
   yield* upstreamChunks(turn, res.body, transform, deps.upstream.baseUrl);
+}
+
+async function* ensureModel(turn: ChatTurn, deps: PipelineDeps, model: string): AsyncGenerator<TurnEvent> {
+  for await (const text of deps.models.ensure(model, turn.signal)) {
+    if (turn.clientStream) yield { type: "progress", text };
+  }
 }
 
 /** The client's own headers go upstream too (auth for cloud models, ids); the body may have changed. */

@@ -1,6 +1,6 @@
 // GET /api/tags, GET /api/ps and POST /api/show.
 import { type Ctx, decodeBody, str } from "../context.ts";
-import { jsonOk, ollamaError } from "../http.ts";
+import { emptyResponse, jsonOk, ollamaError } from "../http.ts";
 import { psEntry, showBody, tagEntry } from "../model-info.ts";
 import { findModel, normalizeName } from "../names.ts";
 import { type FakeState, modifiedAtOf } from "../state.ts";
@@ -11,8 +11,10 @@ export function byNewest(fake: FakeState): FakeModel[] {
   return [...fake.models].sort((a, b) => modifiedAtOf(fake, b.name) - modifiedAtOf(fake, a.name));
 }
 
-export function handleTags(ctx: Ctx): Response {
+/** A slow listing (x-fake-first-byte-delay-ms) lets tests hold a GET silent, as a busy Ollama can. */
+export async function handleTags(ctx: Ctx): Promise<Response> {
   const { fake } = ctx;
+  if (!(await ctx.life.sleep(ctx.knobs.firstByteDelayMs))) return emptyResponse(499);
   return jsonOk({ models: byNewest(fake).map((m) => tagEntry(fake, m)) });
 }
 

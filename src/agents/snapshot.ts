@@ -1,0 +1,50 @@
+// An immutable view of the agents one load produced; requests keep the snapshot they started with.
+import type { AgentDefinition } from "./types.ts";
+
+export interface LoadedAgent {
+  name: string;
+  definition: AgentDefinition;
+  /** Path relative to the agents folder, with `/` separators (e.g. "translate.ts", "rag/index.ts"). */
+  file: string;
+  /** When this version was imported (ISO 8601). */
+  loadedAt: string;
+  /** How long import and validation took, in milliseconds. */
+  loadMs: number;
+  /** The agent's defaults overlaid with the operator's settings; frozen. */
+  settings: Readonly<Record<string, unknown>>;
+}
+
+export interface FailedAgent {
+  /** The name the module claims, when it got far enough to claim one. */
+  name: string | null;
+  file: string;
+  /** One line: why the module was skipped. */
+  error: string;
+  loadedAt: string;
+}
+
+export interface AgentSnapshot {
+  /** Case-insensitive lookup of a loaded agent. */
+  get(name: string): LoadedAgent | undefined;
+  /** Loaded agents, sorted by name. */
+  list(): LoadedAgent[];
+  /** Modules that failed to load, in file order. */
+  failed(): FailedAgent[];
+}
+
+export function createSnapshot(
+  loaded: readonly LoadedAgent[],
+  failed: readonly FailedAgent[],
+): AgentSnapshot {
+  const sorted = Object.freeze([...loaded].sort((a, b) => a.name.localeCompare(b.name)));
+  const failures = Object.freeze(failed.map((f) => Object.freeze({ ...f })));
+  const byName = new Map(sorted.map((a) => [a.name, a]));
+  return Object.freeze({
+    get: (name: string) => byName.get(name.toLowerCase()),
+    // Copies, so a caller sorting or filtering the list cannot disturb anyone else's view.
+    list: () => [...sorted],
+    failed: () => [...failures],
+  });
+}
+
+export const EMPTY_SNAPSHOT: AgentSnapshot = createSnapshot([], []);

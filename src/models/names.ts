@@ -1,0 +1,67 @@
+// Ollama's model-name rules, as far as the proxy compares names: default host, namespace and tag.
+
+const DEFAULT_PREFIXES = ["registry.ollama.ai/library/", "registry.ollama.ai/", "library/"];
+
+/**
+ * The key two names share when Ollama would treat them as the same model: `llama3.2`,
+ * `library/llama3.2` and `registry.ollama.ai/library/llama3.2:latest` all become `llama3.2:latest`.
+ * Ollama compares names case-insensitively, so the key is lower-cased too.
+ */
+export function modelKey(name: string): string {
+  let n = name.trim().toLowerCase();
+  const at = n.indexOf("@");
+  if (at !== -1) n = n.slice(0, at);
+  for (const prefix of DEFAULT_PREFIXES) {
+    if (n.startsWith(prefix)) {
+      n = n.slice(prefix.length);
+      break;
+    }
+  }
+  const lastSegment = n.slice(n.lastIndexOf("/") + 1);
+  return lastSegment.includes(":") ? n : `${n}:latest`;
+}
+
+/** The forms a glob is matched against: the full key, and the bare name when the tag is `latest`. */
+function matchForms(name: string): string[] {
+  const key = modelKey(name);
+  return key.endsWith(":latest") ? [key, key.slice(0, -":latest".length)] : [key];
+}
+
+/** Cloud models (`qwen3:cloud`, `gpt-oss:120b-cloud`) are served remotely by Ollama and never pulled. */
+export function isCloudModel(name: string): boolean {
+  const tag = modelKey(name).split(":").at(-1) ?? "";
+  return tag === "cloud" || tag.endsWith("-cloud");
+}
+
+/** `*` matches any run of characters (slashes and colons included), `?` exactly one. */
+export function globToRegExp(glob: string): RegExp {
+  const body = glob
+    .trim()
+    .toLowerCase()
+    .split("")
+    .map((ch) => (ch === "*" ? ".*" : ch === "?" ? "." : ch.replace(/[.+^${}()|[\]\\/]/g, "\\$&")))
+    .join("");
+  return new RegExp(`^${body}$`);
+}
+
+export interface PullPolicy {
+  /** Empty = every model may be pulled. */
+  allow: readonly string[];
+  /** Wins over `allow`. */
+  deny: readonly string[];
+}
+
+/** Why auto-pull may not fetch `name`, or null when it may. */
+export function pullRefusal(name: string, policy: PullPolicy): string | null {
+  const forms = matchForms(name);
+  const hits = (globs: readonly string[]) =>
+    globs.find((g) => {
+      const re = globToRegExp(g);
+      return forms.some((f) => re.test(f));
+    });
+  const denied = hits(policy.deny);
+  if (denied !== undefined) return `pulling it on demand is denied by PULL_DENY (${denied})`;
+  if (policy.allow.length > 0 && hits(policy.allow) === undefined)
+    return "pulling it on demand is not allowed by PULL_ALLOW";
+  return null;
+}

@@ -1,0 +1,135 @@
+// One upstream /api/pull, read to its end: progress state, line subscribers and a single outcome.
+import { ProxyError } from "../errors.ts";
+import { readNdjson } from "../streams/ndjson.ts";
+import { type UpstreamClient, upstreamErrorMessage } from "../upstream/client.ts";
+import { describeNetworkError, isAbortError } from "../upstream/network-error.ts";
+
+/** One progress line as Ollama sends it (§3.5); unknown fields are kept for subscribers. */
+export interface PullLine {
+  status?: string;
+  digest?: string;
+  total?: number;
+  completed?: number;
+  error?: string;
+  [field: string]: unknown;
+}
+
+export type PullOutcome =
+  | { ok: true }
+  /** `status`: the upstream's HTTP status when it refused before streaming, else 500 like Ollama. */
+  | { ok: false; cancelled: false; message: string; status: number; refused: boolean }
+  | { ok: false; cancelled: true; message: string };
+
+export interface PullRequest {
+  /** The body sent upstream (`stream` is forced on): the client's own fields ride along. */
+  body: Record<string, unknown>;
+  headers?: Headers;
+}
+
+export class PullJob {
+  readonly startedAt = Date.now();
+  /** Latest line per status text, in first-seen order: what a client joining late is shown first. */
+  readonly replay = new Map<string, PullLine>();
+  private readonly layers = new Map<string, { total: number; completed: number }>();
+  private readonly listeners = new Set<(line: PullLine) => void>();
+  private readonly abort = new AbortController();
+  private wake = Promise.withResolvers<void>();
+  status = "starting";
+  outcome: PullOutcome | null = null;
+  readonly done: Promise<PullOutcome>;
+
+  constructor(
+    readonly model: string,
+    upstream: UpstreamClient,
+    request: PullRequest,
+  ) {
+    this.done = this.run(upstream, request).then((outcome) => {
+      this.outcome = outcome;
+      this.wake.resolve();
+      return outcome;
+    });
+  }
+
+  /** True once layers are downloading, i.e. the registry has the model (errors after this are rare). */
+  get downloading(): boolean {
+    return this.layers.size > 0;
+  }
+
+  /** Overall percent over the layers seen so far, or null before the first layer. */
+  get percent(): number | null {
+    let total = 0;
+    let completed = 0;
+    for (const layer of this.layers.values()) {
+      total += layer.total;
+      completed += layer.completed;
+    }
+    return total > 0 ? Math.floor((completed / total) * 100) : null;
+  }
+
+  /** Resolves at the next progress line or at the end. */
+  changed(): Promise<void> {
+    return this.wake.promise;
+  }
+
+  subscribe(listener: (line: PullLine) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  cancel(reason: string): void {
+    this.abort.abort(new DOMException(reason, "AbortError"));
+  }
+
+  private record(line: PullLine): void {
+    if (typeof line.status === "string") {
+      this.status = line.status;
+      this.replay.set(line.status, line);
+    }
+    if (typeof line.digest === "string" && typeof line.total === "number") {
+      this.layers.set(line.digest, { total: line.total, completed: line.completed ?? 0 });
+    }
+    for (const listener of this.listeners) listener(line);
+    const woken = this.wake;
+    this.wake = Promise.withResolvers<void>();
+    woken.resolve();
+  }
+
+  private async run(upstream: UpstreamClient, request: PullRequest): Promise<PullOutcome> {
+    const signal = this.abort.signal;
+    try {
+      const headers = new Headers(request.headers);
+      headers.set("content-type", "application/json");
+      const res = await upstream.call("/api/pull", {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ ...request.body, stream: true }),
+        signal,
+      });
+      if (!res.ok || !res.body) {
+        const message = upstreamErrorMessage(await res.text(), res.status);
+        return { ok: false, cancelled: false, message, status: res.status, refused: true };
+      }
+      let success = false;
+      for await (const raw of readNdjson(res.body)) {
+        const line = raw as PullLine;
+        if (typeof line.error === "string") return this.failed(line.error);
+        this.record(line);
+        if (line.status === "success") success = true;
+      }
+      return success
+        ? { ok: true }
+        : this.failed(`upstream Ollama at ${upstream.baseUrl} ended the pull early`);
+    } catch (err) {
+      if (signal.aborted) return { ok: false, cancelled: true, message: String(signal.reason?.message) };
+      if (isAbortError(err)) return { ok: false, cancelled: true, message: "pull stopped" };
+      if (err instanceof ProxyError)
+        return { ok: false, cancelled: false, message: err.message, status: err.status, refused: true };
+      const why = err instanceof SyntaxError ? "sent a line that is not JSON" : describeNetworkError(err);
+      return this.failed(`upstream Ollama at ${upstream.baseUrl} broke off the pull: ${why}`);
+    }
+  }
+
+  private failed(message: string): PullOutcome {
+    return { ok: false, cancelled: false, message, status: 500, refused: false };
+  }
+}

@@ -1,0 +1,138 @@
+// Single-flight pulls: one upstream pull per model however many wait, a backoff after failures, and
+// a grace period before a pull nobody waits for any more is stopped.
+import type { Logger } from "../log.ts";
+import type { UpstreamClient } from "../upstream/client.ts";
+import { modelKey } from "./names.ts";
+import { PullJob, type PullRequest } from "./pull-job.ts";
+
+export interface PullFailure {
+  model: string;
+  message: string;
+  at: number;
+}
+
+export interface PullLease {
+  job: PullJob;
+  /** The waiter is gone (answered, or its client left); idempotent. */
+  leave(): void;
+}
+
+export interface PullManagerOptions {
+  upstream: UpstreamClient;
+  logger: Logger;
+  retryAfterMs: number;
+  graceMs: number;
+  /** Runs once a pull succeeded, before any waiter hears of it. */
+  onPulled?: (model: string) => void;
+}
+
+const MAX_FAILURES = 100;
+
+interface Slot {
+  job: PullJob;
+  waiters: number;
+  grace?: Timer;
+}
+
+export class PullManager {
+  private readonly slots = new Map<string, Slot>();
+  private readonly failures = new Map<string, PullFailure>();
+
+  constructor(private readonly opts: PullManagerOptions) {}
+
+  /** A failure younger than the backoff: automatic pulls report it instead of trying again. */
+  recentFailure(model: string): PullFailure | null {
+    const failure = this.failures.get(modelKey(model));
+    return failure && Date.now() - failure.at < this.opts.retryAfterMs ? failure : null;
+  }
+
+  isPulling(model: string): boolean {
+    return this.slots.has(modelKey(model));
+  }
+
+  /** Joins the pull of `model` in flight, or starts one with `request` (default: just the name). */
+  join(model: string, request?: PullRequest): PullLease {
+    const key = modelKey(model);
+    let slot = this.slots.get(key);
+    if (!slot) slot = this.start(key, model, request ?? { body: { model } });
+    const joined = slot;
+    joined.waiters++;
+    clearTimeout(joined.grace);
+    let left = false;
+    return {
+      job: joined.job,
+      leave: () => {
+        if (left) return;
+        left = true;
+        joined.waiters--;
+        if (joined.waiters === 0 && !joined.job.outcome) this.orphaned(joined);
+      },
+    };
+  }
+
+  active(): Array<{
+    model: string;
+    status: string;
+    percent: number | null;
+    waiters: number;
+    startedAt: number;
+  }> {
+    return [...this.slots.values()].map(({ job, waiters }) => ({
+      model: job.model,
+      status: job.status,
+      percent: job.percent,
+      waiters,
+      startedAt: job.startedAt,
+    }));
+  }
+
+  recentFailures(): Array<PullFailure & { retryAt: number }> {
+    return [...this.failures.values()].map((f) => ({ ...f, retryAt: f.at + this.opts.retryAfterMs }));
+  }
+
+  stop(): void {
+    for (const slot of this.slots.values()) slot.job.cancel("the proxy is shutting down");
+  }
+
+  private start(key: string, model: string, request: PullRequest): Slot {
+    const { logger } = this.opts;
+    const slot: Slot = { job: new PullJob(model, this.opts.upstream, request), waiters: 0 };
+    this.slots.set(key, slot);
+    logger.info("pull started", { model });
+    // Registered before any waiter's handler, so state is settled when they wake.
+    slot.job.done.then((outcome) => {
+      if (this.slots.get(key) === slot) this.slots.delete(key);
+      clearTimeout(slot.grace);
+      const ms = Date.now() - slot.job.startedAt;
+      if (outcome.ok) {
+        this.failures.delete(key);
+        logger.info("pull finished", { model, ms });
+        this.opts.onPulled?.(model);
+      } else if (outcome.cancelled) {
+        logger.info("pull stopped", { model, ms, reason: outcome.message });
+      } else {
+        this.failures.delete(key);
+        this.failures.set(key, { model, message: outcome.message, at: Date.now() });
+        // Any name a client sends can fail; the oldest failures make room (insertion order).
+        for (const old of this.failures.keys()) {
+          if (this.failures.size <= MAX_FAILURES) break;
+          this.failures.delete(old);
+        }
+        logger.warn("pull failed", { model, ms, error: outcome.message });
+      }
+    });
+    return slot;
+  }
+
+  /**
+   * Ollama stops a pull when its client leaves; the proxy waits `graceMs` first, because the usual
+   * reason for leaving is a client timeout followed by a retry, which then rejoins this same pull.
+   */
+  private orphaned(slot: Slot): void {
+    const stop = () => slot.job.cancel("nobody is waiting for this pull any more");
+    if (this.opts.graceMs <= 0) return stop();
+    slot.grace = setTimeout(() => {
+      if (slot.waiters === 0) stop();
+    }, this.opts.graceMs);
+  }
+}

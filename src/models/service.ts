@@ -1,0 +1,96 @@
+// The ModelService the chat pipeline calls: aliases and default model, keep-alive defaults, and
+// availability (pull on demand, single-flight, with progress texts).
+import type { Config } from "../config/index.ts";
+import { ProxyError } from "../errors.ts";
+import type { Dialect } from "../pipeline/turn.ts";
+import type { Catalog } from "./catalog.ts";
+import { isCloudModel, modelKey, pullRefusal } from "./names.ts";
+import type { PullManager } from "./pull-manager.ts";
+import { type PullWaitTiming, waitForPull } from "./pull-wait.ts";
+import type { KeepAlive } from "./setting-schemas.ts";
+import type { ModelService } from "./types.ts";
+
+export type ModelConfig = Pick<
+  Config,
+  | "modelAliases"
+  | "defaultModel"
+  | "autoPull"
+  | "pullAllow"
+  | "pullDeny"
+  | "keepAlive"
+  | "modelKeepAlive"
+  | "warmModels"
+  | "warmOnPull"
+>;
+
+export interface ModelServiceDeps {
+  config: ModelConfig;
+  catalog: Catalog;
+  pulls: PullManager;
+  timing: PullWaitTiming;
+}
+
+export interface ManagedModels extends ModelService {
+  /** The configured keep_alive for a (resolved) model, or null for Ollama's default. */
+  keepAliveFor(model: string): KeepAlive | null;
+}
+
+/** Registry answers that mean "no such model" rather than "try again later". */
+const NOT_FOUND = /file does not exist|not found|invalid model name/i;
+
+export function notAvailable(model: string, why: string, status = 404): ProxyError {
+  return new ProxyError(status, `model '${model}' is not available: ${why}`, status === 404 ? "proxy" : "upstream");
+}
+
+export function createModelService(deps: ModelServiceDeps): ManagedModels {
+  const { config, catalog, pulls } = deps;
+  const aliases = new Map(Object.entries(config.modelAliases).map(([a, t]) => [modelKey(a), t]));
+  const resolve = (requested: string): string => {
+    const name = requested === "" ? config.defaultModel : requested;
+    if (!name) return "";
+    // Exact spelling first, then Ollama's equivalence (`gpt-4o-mini` ≡ `gpt-4o-mini:latest`).
+    return config.modelAliases[name] ?? aliases.get(modelKey(name)) ?? name;
+  };
+  // Per-model keep-alives may be keyed by an alias too; they apply to what the alias resolves to.
+  const keepAlives = new Map(
+    Object.entries(config.modelKeepAlive).map(([m, v]) => [modelKey(resolve(m)), v] as const),
+  );
+  const keepAliveFor = (model: string) => keepAlives.get(modelKey(model)) ?? config.keepAlive;
+
+  async function* ensure(model: string, signal: AbortSignal): AsyncGenerator<string> {
+    if (!config.autoPull || !model || isCloudModel(model)) return;
+    if (catalog.knownPresent(model)) return;
+    // A miss is re-checked upstream; an upstream that does not answer is left for the request to report.
+    if (!(await catalog.refresh()) || catalog.has(model)) return;
+    if (signal.aborted) throw new DOMException("The client went away", "AbortError");
+    const refusal = pullRefusal(model, { allow: config.pullAllow, deny: config.pullDeny });
+    if (refusal) throw notAvailable(model, refusal);
+    const failure = pulls.isPulling(model) ? null : pulls.recentFailure(model);
+    if (failure) {
+      const ago = Math.round((Date.now() - failure.at) / 1000);
+      throw notAvailable(model, `${failure.message} (pull failed ${ago}s ago; not retried yet)`, statusOf(failure.message));
+    }
+    const outcome = yield* waitForPull(pulls.join(model), model, signal, deps.timing);
+    if (outcome.ok) return;
+    if (outcome.cancelled) throw notAvailable(model, `the pull was stopped: ${outcome.message}`, 503);
+    throw notAvailable(model, outcome.message, statusOf(outcome.message));
+  }
+
+  return {
+    resolve,
+    ensure,
+    keepAliveFor,
+    applyDefaults(body: Record<string, unknown>, model: string, dialect: Dialect): boolean {
+      // Native clients can send keep_alive themselves; OpenAI SDKs cannot (ollama/ollama#5013).
+      if (dialect !== "openai" || body.keep_alive != null) return false;
+      const value = keepAliveFor(model);
+      if (value === null) return false;
+      body.keep_alive = value;
+      return true;
+    },
+  };
+}
+
+function statusOf(message: string): number {
+  return NOT_FOUND.test(message) ? 404 : 502;
+}

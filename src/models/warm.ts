@@ -1,0 +1,82 @@
+// Warm-up: loads models ahead of the first request (`POST /api/generate {model, keep_alive}`, no prompt).
+import type { Logger } from "../log.ts";
+import type { UpstreamClient } from "../upstream/client.ts";
+import { modelKey } from "./names.ts";
+import type { ManagedModels } from "./service.ts";
+
+export interface WarmState {
+  model: string;
+  state: "loading" | "loaded" | "failed";
+  at: string;
+  error?: string;
+}
+
+export interface Warmer {
+  /** Loads `model`; failures are logged and shown in the status, never thrown. */
+  load(model: string): Promise<void>;
+  /** Models configured with WARM_MODELS: pulled first when missing (and allowed), then loaded in turn. */
+  start(): Promise<void>;
+  /** Whether a model just pulled should be loaded right away. */
+  wantsAfterPull(model: string): boolean;
+  status(): WarmState[];
+  stop(): void;
+}
+
+export interface WarmerDeps {
+  upstream: UpstreamClient;
+  logger: Logger;
+  models: ManagedModels;
+  warmModels: readonly string[];
+  warmOnPull: boolean;
+}
+
+export function createWarmer(deps: WarmerDeps): Warmer {
+  const { upstream, logger, models } = deps;
+  const stopper = new AbortController();
+  const states = new Map<string, WarmState>();
+  const wanted = () => new Set(deps.warmModels.map((m) => modelKey(models.resolve(m, "ollama"))));
+  const set = (model: string, state: WarmState["state"], error?: string) =>
+    states.set(modelKey(model), { model, state, at: new Date().toISOString(), ...(error ? { error } : {}) });
+
+  async function load(model: string): Promise<void> {
+    const keepAlive = models.keepAliveFor(model);
+    set(model, "loading");
+    const started = performance.now();
+    try {
+      await upstream.json("/api/generate", {
+        payload: keepAlive === null ? { model } : { model, keep_alive: keepAlive },
+        signal: stopper.signal,
+      });
+      set(model, "loaded");
+      logger.info("model warmed up", { model, ms: Math.round(performance.now() - started) });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      set(model, "failed", message);
+      if (!stopper.signal.aborted) logger.warn("warm-up failed", { model, error: message });
+    }
+  }
+
+  return {
+    load,
+    async start() {
+      for (const name of deps.warmModels) {
+        if (stopper.signal.aborted) return;
+        const model = models.resolve(name, "ollama");
+        try {
+          for await (const _ of models.ensure(model, stopper.signal)) {
+            // Nobody to show start-up progress to; the pull itself is logged.
+          }
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          set(model, "failed", message);
+          if (!stopper.signal.aborted) logger.warn("warm-up failed", { model, error: message });
+          continue;
+        }
+        await load(model);
+      }
+    },
+    wantsAfterPull: (model) => deps.warmOnPull || wanted().has(modelKey(model)),
+    status: () => [...states.values()],
+    stop: () => stopper.abort(),
+  };
+}

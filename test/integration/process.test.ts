@@ -1,0 +1,139 @@
+// The proxy as users run it: a real process, its start-up errors, concurrency, idle silence and stop.
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { SETTINGS } from "../../src/config/settings.ts";
+import { type FakeOllama, startFakeOllama } from "../helpers/fake-ollama.ts";
+import { concurrentStreams, ROOT, spawnProxy } from "../helpers/spawn-proxy.ts";
+
+let fake: FakeOllama;
+beforeAll(async () => {
+  fake = await startFakeOllama();
+});
+afterAll(() => fake.stop());
+beforeEach(() => fake.reset());
+
+const chatBody = JSON.stringify({
+  model: "llama3.2",
+  messages: [{ role: "user", content: "one two three four five six" }],
+});
+
+describe("start-up", () => {
+  test("a bad setting stops start-up with one line naming it, and a non-zero exit", async () => {
+    for (const [args, env, expected] of [
+      [["--port", "abc"], {}, 'invalid --port="abc": expected an integer from 0 to 65535'],
+      [[], { OLLAMA_URL: "ftp://x" }, 'invalid OLLAMA_URL="ftp://x": expected an http or https URL'],
+      [["--log-level", "loud"], {}, "expected one of debug, info, warn, error"],
+      [["--nope"], {}, 'unknown option "--nope"'],
+    ] as const) {
+      const proc = Bun.spawnSync([process.execPath, "src/index.ts", ...args], {
+        cwd: ROOT,
+        env: { ...process.env, ...env, BUN_CONFIG_MAX_HTTP_REQUESTS: "65535" },
+      });
+      const stderr = proc.stderr.toString();
+      expect(proc.exitCode).toBe(2);
+      expect(stderr.trim().split("\n")).toHaveLength(1);
+      expect(stderr).toContain(expected);
+      expect(stderr).not.toContain("    at ");
+    }
+  });
+
+  test("--help lists every setting with its flag, variable and default", () => {
+    const proc = Bun.spawnSync([process.execPath, "src/index.ts", "--help"], { cwd: ROOT });
+    const out = proc.stdout.toString();
+    expect(proc.exitCode).toBe(0);
+    for (const s of Object.values(SETTINGS)) {
+      expect(out).toContain(s.flag);
+      expect(out).toContain(s.env);
+    }
+    expect(out).toContain("default 11435");
+  });
+});
+
+describe("concurrency", () => {
+  test("300 concurrent streams are all open upstream at once (no silent cap at 256)", async () => {
+    const proxy = await spawnProxy({
+      args: ["--port", "0", "--ollama-url", fake.url, "--access-log", "false"],
+    });
+    try {
+      expect(proxy.listening.fetchLimit).toBe("65535");
+      const result = await concurrentStreams(proxy.url, 300, {
+        "x-fake-chunk-delay-ms": "400",
+        "x-fake-chunks": "4",
+      });
+      expect(result.errors).toEqual([]);
+      expect(result.completed).toBe(300);
+      expect(fake.peakOpenRequests).toBeGreaterThanOrEqual(300);
+    } finally {
+      await proxy.stop();
+    }
+  }, 30_000);
+});
+
+describe("graceful stop", () => {
+  test("SIGTERM: new connections refused, the stream in flight finishes, exit 0", async () => {
+    const proxy = await spawnProxy({ args: ["--port", "0", "--ollama-url", fake.url] });
+    const res = await fetch(`${proxy.url}/api/chat`, {
+      method: "POST",
+      body: chatBody,
+      headers: { "x-fake-chunk-delay-ms": "150" },
+    });
+    const reader = res.body!.getReader();
+    await reader.read();
+    proxy.proc.kill("SIGTERM");
+    await Bun.sleep(100);
+    const refused = await fetch(`${proxy.url}/health/live`).then(
+      () => "answered",
+      () => "refused",
+    );
+    expect(refused).toBe("refused");
+    let text = "";
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    expect(text.trim().split("\n").at(-1)).toContain('"done":true');
+    expect(await proxy.proc.exited).toBe(0);
+  });
+
+  test("streams still running when the grace period ends are closed, and the exit is still 0", async () => {
+    const proxy = await spawnProxy({
+      args: ["--port", "0", "--ollama-url", fake.url, "--shutdown-grace", "1"],
+    });
+    const res = await fetch(`${proxy.url}/api/chat`, {
+      method: "POST",
+      body: chatBody,
+      headers: { "x-fake-chunk-delay-ms": "2000" },
+    });
+    const reader = res.body!.getReader();
+    await reader.read();
+    const stoppedAt = performance.now();
+    proxy.proc.kill("SIGTERM");
+    expect(await proxy.proc.exited).toBe(0);
+    expect(performance.now() - stoppedAt).toBeLessThan(3000);
+    expect(proxy.lines.some((l) => l.msg === "grace period over: closing the remaining connections")).toBe(
+      true,
+    );
+  });
+});
+
+describe("long silence", () => {
+  test("the defaults survive an upstream silent for 12 s (Bun.serve's 10 s idle cut, fetch's idle timer)", async () => {
+    // BUN_CONFIG_HTTP_IDLE_TIMEOUT lowers Bun fetch's default idle timeout (5 min) to a few seconds, so
+    // this finishes only because the proxy disables that timer for upstream calls; Bun.serve's own
+    // default (10 s) is lifted per request by the proxy.
+    const proxy = await spawnProxy({
+      args: ["--port", "0", "--ollama-url", fake.url, "--progress-native", "none"],
+      env: { BUN_CONFIG_HTTP_IDLE_TIMEOUT: "2" },
+    });
+    try {
+      // A GET, because Bun's idle timer leaves requests with a sent body alone.
+      const res = await fetch(`${proxy.url}/api/tags`, {
+        headers: { "x-fake-first-byte-delay-ms": "12000" },
+      });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain("llama3.2:latest");
+    } finally {
+      await proxy.stop();
+    }
+  }, 30_000);
+});
