@@ -62,6 +62,7 @@ export async function* runTurn(turn: ChatTurn, deps: PipelineDeps): AsyncGenerat
     !parse &&
     !defaulted &&
     plan.kind === "none" &&
+    !plan.edited &&
     turn.originalText !== undefined &&
     model === turn.requestedModel;
   const payload = unchanged ? (turn.originalText as string) : JSON.stringify(turn.body);

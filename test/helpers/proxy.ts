@@ -1,8 +1,12 @@
 // Starts the proxy in-process on an ephemeral port against a given upstream, capturing its log lines.
+
+import { type AgentRegistry, createAgentRegistry } from "../../src/agents/index.ts";
 import { type AppDeps, createApp } from "../../src/app.ts";
 import { type Config, configFrom } from "../../src/config/index.ts";
 import type { Settings } from "../../src/config/settings.ts";
-import { createLogger } from "../../src/log.ts";
+import { createPluginsRoutes } from "../../src/features/plugins/routes.ts";
+import { createLogger, silentLogger } from "../../src/log.ts";
+import { createAgentStage } from "../../src/pipeline/agent-stage.ts";
 import { serve } from "../../src/server.ts";
 import { createUpstreamClient } from "../../src/upstream/client.ts";
 
@@ -65,4 +69,42 @@ export async function eventually<T>(
     if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await Bun.sleep(10);
   }
+}
+
+/** A proxy with the agents of `dir` loaded (and watched when `watch`), as src/main.ts wires them. */
+export async function startProxyWithAgents(
+  opts: TestProxyOptions & {
+    agentsDir: string;
+    watch?: boolean;
+    agentSettings?: Record<string, Record<string, unknown>>;
+  },
+): Promise<TestProxy & { registry: AgentRegistry }> {
+  const registry = createAgentRegistry({
+    dir: opts.agentsDir,
+    logger: silentLogger,
+    settings: opts.agentSettings,
+    watch: opts.watch ?? false,
+    debounceMs: 50,
+  });
+  await registry.ready;
+  const upstream = createUpstreamClient({ baseUrl: opts.upstreamUrl, idleTimeoutMs: 0 });
+  const proxy = startProxy({
+    ...opts,
+    agents: createAgentStage({
+      registry,
+      upstream,
+      timeoutMs: opts.settings?.agentTimeout ?? 30_000,
+      unknownCommand: opts.settings?.unknownCommand ?? "reply",
+    }),
+    agentCounts: () => registry.counts(),
+    features: [...(opts.features ?? []), createPluginsRoutes({ registry })],
+  });
+  return {
+    ...proxy,
+    registry,
+    stop: async () => {
+      registry.close();
+      await proxy.stop();
+    },
+  };
 }

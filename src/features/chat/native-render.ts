@@ -38,28 +38,35 @@ export async function renderNative(
     {
       async pull(controller) {
         try {
-          if (upstreamReader) {
-            const { done, value } = await upstreamReader.read();
-            if (done) controller.close();
-            else controller.enqueue(value);
-            return;
-          }
-          const next = pendingFirst ?? (await events.next()).value;
-          pendingFirst = null;
-          if (!next) return controller.close();
-          if (next.type === "progress") {
-            if (opts.progressStyle !== "none")
-              controller.enqueue(progressLine(turn, next.text, opts.progressStyle));
-          } else if (next.type === "chunk") controller.enqueue(ndjsonLine(next.chunk));
-          else if (next.type === "error") {
-            controller.enqueue(ndjsonErrorLine(next.message));
-            controller.close();
-          } else if (next.response.ok && next.response.body) upstreamReader = next.response.body.getReader();
-          else {
+          // Each pull must enqueue or close, else the reader waits forever: loop past events that
+          // produce no bytes (hidden progress, the hand-over to the upstream's own body).
+          for (;;) {
+            if (upstreamReader) {
+              const { done, value } = await upstreamReader.read();
+              if (done) controller.close();
+              else controller.enqueue(value);
+              return;
+            }
+            const next = pendingFirst ?? (await events.next()).value;
+            pendingFirst = null;
+            if (!next) return controller.close();
+            if (next.type === "progress") {
+              if (opts.progressStyle === "none") continue;
+              return controller.enqueue(progressLine(turn, next.text, opts.progressStyle));
+            }
+            if (next.type === "chunk") return controller.enqueue(ndjsonLine(next.chunk));
+            if (next.type === "error") {
+              controller.enqueue(ndjsonErrorLine(next.message));
+              return controller.close();
+            }
+            if (next.response.ok && next.response.body) {
+              upstreamReader = next.response.body.getReader();
+              continue;
+            }
             // The upstream refused after we already answered 200 with progress: say so in-band.
             const text = await next.response.text();
             controller.enqueue(ndjsonErrorLine(upstreamErrorMessage(text, next.response.status)));
-            controller.close();
+            return controller.close();
           }
         } catch (err) {
           controller.enqueue(ndjsonErrorLine(messageOf(err, opts.upstreamUrl)));

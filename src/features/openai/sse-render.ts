@@ -32,17 +32,22 @@ export async function renderSse(
     {
       async pull(controller) {
         try {
-          const event = pending ?? (finished ? null : ((await events.next()).value ?? null));
-          pending = null;
-          if (!event) {
-            finished = true;
-            const tail = renderer.end();
-            if (tail) controller.enqueue(encoder.encode(tail));
-            return controller.close();
+          // A pull must enqueue something or close: an event that renders to nothing (text held back
+          // by an agent) is followed by the next one, or the reader would wait forever.
+          for (;;) {
+            const event = pending ?? (finished ? null : ((await events.next()).value ?? null));
+            pending = null;
+            if (!event) {
+              finished = true;
+              const tail = renderer.end();
+              if (tail) controller.enqueue(encoder.encode(tail));
+              return controller.close();
+            }
+            const text = eventText(turn, event, opts);
+            if (text) controller.enqueue(encoder.encode(text));
+            if (renderer.state !== "open") return controller.close();
+            if (text) return;
           }
-          const text = eventText(turn, event, opts);
-          if (text) controller.enqueue(encoder.encode(text));
-          if (renderer.state !== "open") controller.close();
         } catch (err) {
           const status = err instanceof ProxyError ? err.status : 500;
           controller.enqueue(
