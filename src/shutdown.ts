@@ -15,13 +15,18 @@ export function installGracefulStop(opts: {
 }): void {
   const { server, logger, graceSeconds } = opts;
   let stopping = false;
+  let firstSignalAt = 0;
   const onSignal = async (signal: NodeJS.Signals) => {
+    // Ctrl-C reaches every process of the terminal's group, so a wrapper that forwards it delivers a
+    // second copy at once; only a signal sent later means "stop now".
+    if (stopping && performance.now() - firstSignalAt < 1000) return;
     if (stopping) {
       logger.warn("second stop signal: closing every connection now", { signal });
       await server.stop(true);
       process.exit(0);
     }
     stopping = true;
+    firstSignalAt = performance.now();
     opts.onStop?.();
     logger.info("stopping: no new connections; waiting for requests in flight", {
       signal,
