@@ -1,5 +1,4 @@
 // Public door of the OpenAI ⇄ Ollama translation layer: pure functions and small stateful renderers.
-export { type Accumulator, createChatAccumulator, createGenerateAccumulator } from "./accumulate.ts";
 export { type TranslatedChat, translateChatRequest } from "./chat-request.ts";
 export { type ChatCompletionResult, type ResponseOptions, toChatCompletion } from "./chat-response.ts";
 export { createChatStreamRenderer } from "./chat-stream.ts";

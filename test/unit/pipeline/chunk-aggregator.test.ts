@@ -1,14 +1,35 @@
-// Folding native NDJSON chunks into one native response for non-stream /v1 clients.
+// Folding native NDJSON chunks into the one object Ollama returns for "stream": false.
 import { describe, expect, test } from "bun:test";
-import {
-  createChatAccumulator,
-  createGenerateAccumulator,
-} from "../../../src/features/openai/translate/accumulate.ts";
 import { toChatCompletion } from "../../../src/features/openai/translate/chat-response.ts";
 import { toCompletion } from "../../../src/features/openai/translate/completions-response.ts";
-import { GENERATE_PLAIN, PLAIN, say, THINKING, TOOL_CALLS } from "./native-fixtures.ts";
+import type { NativeChatChunk, NativeGenerateChunk } from "../../../src/features/openai/translate/index.ts";
+import { ChunkAggregator } from "../../../src/pipeline/native-chunks.ts";
+import type { NativeChunk } from "../../../src/pipeline/turn.ts";
+import { GENERATE_PLAIN, PLAIN, say, THINKING, TOOL_CALLS } from "../openai/native-fixtures.ts";
 
-describe("chat accumulator", () => {
+const createChatAccumulator = () => {
+  const agg = new ChunkAggregator("chat");
+  let done = false;
+  return {
+    add(c: NativeChatChunk) {
+      agg.add(c as NativeChunk);
+      done ||= c.done === true;
+    },
+    result: () => agg.result() as NativeChatChunk,
+    get done() {
+      return done;
+    },
+  };
+};
+const createGenerateAccumulator = () => {
+  const agg = new ChunkAggregator("generate");
+  return {
+    add: (c: NativeGenerateChunk) => agg.add(c as NativeChunk),
+    result: () => agg.result() as NativeGenerateChunk,
+  };
+};
+
+describe("chat chunks", () => {
   test("concatenates content and thinking, keeps the final metrics", () => {
     const acc = createChatAccumulator();
     for (const c of THINKING) acc.add(c);
@@ -50,7 +71,7 @@ describe("chat accumulator", () => {
   });
 });
 
-describe("generate accumulator", () => {
+describe("generate chunks", () => {
   test("concatenates response and thinking; feeds toCompletion", () => {
     const acc = createGenerateAccumulator();
     for (const c of GENERATE_PLAIN) acc.add(c);
