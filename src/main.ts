@@ -2,6 +2,7 @@
 import { createAgentRegistry, loadAgentSettings } from "./agents/index.ts";
 import { createApp } from "./app.ts";
 import { loadConfig } from "./config/index.ts";
+import { createModelFeature } from "./features/models/index.ts";
 import { createPluginsRoutes } from "./features/plugins/routes.ts";
 import { createLogger } from "./log.ts";
 import { createAgentStage } from "./pipeline/agent-stage.ts";
@@ -47,6 +48,7 @@ export async function main(): Promise<void> {
     watch: config.agentsWatch,
   });
   await registry.ready;
+  const models = createModelFeature({ config, upstream, logger });
   const app = createApp({
     config,
     logger,
@@ -60,7 +62,10 @@ export async function main(): Promise<void> {
       unknownCommand: config.unknownCommand,
     }),
     agentCounts: () => registry.counts(),
-    features: [createPluginsRoutes({ registry })],
+    models: models.service,
+    healthSections: { models: models.health },
+    extraModels: models.extraModels,
+    features: [models.routes, createPluginsRoutes({ registry })],
   });
 
   let server: ReturnType<typeof serve>;
@@ -77,7 +82,16 @@ export async function main(): Promise<void> {
     fetchLimit: process.env.BUN_CONFIG_MAX_HTTP_REQUESTS ?? "256 (Bun default)",
     agents: registry.counts(),
   });
-  installGracefulStop({ server, logger, graceSeconds: config.shutdownGrace, onStop: () => registry.close() });
+  // Warm-up runs in the background: the proxy serves while configured models load.
+  void models.start();
+  installGracefulStop({
+    server,
+    logger,
+    graceSeconds: config.shutdownGrace,
+    onStop: () => registry.close(),
+    // Pulls others wait on may finish within the grace period; only then are the rest stopped.
+    beforeExit: () => models.stop(),
+  });
 }
 
 /** One line, no stack trace, non-zero exit: what a user fixing a typo in a setting needs. */

@@ -12,6 +12,8 @@ export function installGracefulStop(opts: {
   graceSeconds: number;
   /** Runs once when stopping starts (e.g. stop watching the agents folder). */
   onStop?: () => void;
+  /** Runs once the server is drained or the grace period is over, just before exit. */
+  beforeExit?: () => void;
 }): void {
   const { server, logger, graceSeconds } = opts;
   let stopping = false;
@@ -41,6 +43,7 @@ export function installGracefulStop(opts: {
       });
       await server.stop(true);
     }
+    opts.beforeExit?.();
     logger.info("stopped");
     process.exit(0);
   };

@@ -1,5 +1,4 @@
-// Single-flight pulls: one upstream pull per model however many wait, a backoff after failures, and
-// a grace period before a pull nobody waits for any more is stopped.
+// Single-flight pulls: one upstream pull per model, a backoff after failures, a grace before orphans stop.
 import type { Logger } from "../log.ts";
 import type { UpstreamClient } from "../upstream/client.ts";
 import { modelKey } from "./names.ts";
@@ -41,9 +40,10 @@ export class PullManager {
   constructor(private readonly opts: PullManagerOptions) {}
 
   /** A failure younger than the backoff: automatic pulls report it instead of trying again. */
-  recentFailure(model: string): PullFailure | null {
+  recentFailure(model: string): (PullFailure & { retryAt: number }) | null {
     const failure = this.failures.get(modelKey(model));
-    return failure && Date.now() - failure.at < this.opts.retryAfterMs ? failure : null;
+    const retryAt = (failure?.at ?? 0) + this.opts.retryAfterMs;
+    return failure && Date.now() < retryAt ? { ...failure, retryAt } : null;
   }
 
   isPulling(model: string): boolean {
@@ -130,7 +130,10 @@ export class PullManager {
    */
   private orphaned(slot: Slot): void {
     const stop = () => slot.job.cancel("nobody is waiting for this pull any more");
-    if (this.opts.graceMs <= 0) return stop();
+    if (this.opts.graceMs <= 0) {
+      stop();
+      return;
+    }
     slot.grace = setTimeout(() => {
       if (slot.waiters === 0) stop();
     }, this.opts.graceMs);

@@ -39,7 +39,11 @@ export interface ManagedModels extends ModelService {
 const NOT_FOUND = /file does not exist|not found|invalid model name/i;
 
 export function notAvailable(model: string, why: string, status = 404): ProxyError {
-  return new ProxyError(status, `model '${model}' is not available: ${why}`, status === 404 ? "proxy" : "upstream");
+  return new ProxyError(
+    status,
+    `model '${model}' is not available: ${why}`,
+    status === 404 ? "proxy" : "upstream",
+  );
 }
 
 export function createModelService(deps: ModelServiceDeps): ManagedModels {
@@ -68,7 +72,9 @@ export function createModelService(deps: ModelServiceDeps): ManagedModels {
     const failure = pulls.isPulling(model) ? null : pulls.recentFailure(model);
     if (failure) {
       const ago = Math.round((Date.now() - failure.at) / 1000);
-      throw notAvailable(model, `${failure.message} (pull failed ${ago}s ago; not retried yet)`, statusOf(failure.message));
+      const left = Math.ceil((failure.retryAt - Date.now()) / 1000);
+      const why = `${failure.message} (the pull failed ${ago}s ago; the next try is allowed in ${left}s)`;
+      throw notAvailable(model, why, statusOf(failure.message));
     }
     const outcome = yield* waitForPull(pulls.join(model), model, signal, deps.timing);
     if (outcome.ok) return;

@@ -38,7 +38,19 @@ export function createWarmer(deps: WarmerDeps): Warmer {
   const set = (model: string, state: WarmState["state"], error?: string) =>
     states.set(modelKey(model), { model, state, at: new Date().toISOString(), ...(error ? { error } : {}) });
 
-  async function load(model: string): Promise<void> {
+  const inflight = new Map<string, Promise<void>>();
+  /** One load per model at a time: a warm model that arrives by pull is loaded once, not twice. */
+  function load(model: string): Promise<void> {
+    const key = modelKey(model);
+    let running = inflight.get(key);
+    if (!running) {
+      running = loadOnce(model).finally(() => inflight.delete(key));
+      inflight.set(key, running);
+    }
+    return running;
+  }
+
+  async function loadOnce(model: string): Promise<void> {
     const keepAlive = models.keepAliveFor(model);
     set(model, "loading");
     const started = performance.now();
@@ -72,6 +84,7 @@ export function createWarmer(deps: WarmerDeps): Warmer {
           if (!stopper.signal.aborted) logger.warn("warm-up failed", { model, error: message });
           continue;
         }
+        // A warm model that just arrived by pull is already loading (pull hook): this joins that load.
         await load(model);
       }
     },

@@ -4,7 +4,10 @@ import path from "node:path";
 import { SETTINGS } from "../../src/config/settings.ts";
 
 const readme = await Bun.file(path.resolve(import.meta.dir, "../../README.md")).text();
-const table = readme.slice(readme.indexOf("<!-- settings:start -->"), readme.indexOf("<!-- settings:end -->"));
+const table = readme.slice(
+  readme.indexOf("<!-- settings:start -->"),
+  readme.indexOf("<!-- settings:end -->"),
+);
 const rows = new Map(
   table
     .split("\n")
@@ -20,7 +23,7 @@ test("every setting is in the README with its flag and default, and nothing else
     const row = rows.get(s.env);
     expect(row, s.env).toBeDefined();
     expect(row?.flag).toBe(s.flag);
-    expect(row?.def).toBe(s.default === "" ? "*(empty)*" : `\`${s.default}\``);
+    expect(row?.def).toBe(s.default === "" ? "_(empty)_" : `\`${s.default}\``);
   }
   expect(rows.size).toBe(Object.keys(SETTINGS).length);
 });

@@ -156,8 +156,9 @@ describe("ensure", () => {
     expect(err.status).toBe(404);
     expect(err.message).toBe("model 'ghost' is not available: pull model manifest: file does not exist");
     const again = await failure(service.ensure("ghost", never));
-    expect(again.message).toContain(
-      "pull model manifest: file does not exist (pull failed 0s ago; not retried yet)",
+    expect(again.message).toBe(
+      "model 'ghost' is not available: pull model manifest: file does not exist " +
+        "(the pull failed 0s ago; the next try is allowed in 60s)",
     );
     expect(s.pulls).toHaveLength(2);
   });

@@ -1,0 +1,84 @@
+// Public door of model management: builds the catalog, pulls, service, warm-up and status together.
+import type { Config } from "../config/index.ts";
+import type { Logger } from "../log.ts";
+import type { UpstreamClient } from "../upstream/client.ts";
+import { type AliasModel, aliasModels, aliasTagEntries } from "./aliases.ts";
+import { type Catalog, createCatalog, type TagEntry } from "./catalog.ts";
+import { PullManager } from "./pull-manager.ts";
+import type { PullWaitTiming } from "./pull-wait.ts";
+import { createModelService, type ManagedModels } from "./service.ts";
+import { type ModelStatus, modelStatus } from "./status.ts";
+import { createWarmer } from "./warm.ts";
+
+export type { AliasModel } from "./aliases.ts";
+export type { TagEntry } from "./catalog.ts";
+export { isCloudModel, modelKey } from "./names.ts";
+export type { PullManager } from "./pull-manager.ts";
+export type { ModelStatus } from "./status.ts";
+
+export interface ModelCoreDeps {
+  config: Config;
+  upstream: UpstreamClient;
+  logger: Logger;
+  /** Progress pacing for pulls (tests shorten it); defaults from PROGRESS_AFTER_MS and ~1 s. */
+  timing?: Partial<PullWaitTiming>;
+}
+
+export interface ModelCore {
+  service: ManagedModels;
+  catalog: Catalog;
+  pulls: PullManager;
+  /** /api/tags entries for the aliases, given the upstream's list. */
+  aliasEntries(models: readonly TagEntry[]): TagEntry[];
+  extraModels(): AliasModel[];
+  status(timeoutMs: number): Promise<ModelStatus>;
+  start(): Promise<void>;
+  stop(): void;
+}
+
+export function createModelCore(deps: ModelCoreDeps): ModelCore {
+  const { config, upstream, logger } = deps;
+  const since = new Date();
+  const catalog = createCatalog(upstream, config.modelsCacheMs);
+  const pulls = new PullManager({
+    upstream,
+    logger,
+    retryAfterMs: config.pullRetryAfter,
+    graceMs: config.pullGrace,
+    onPulled: (model) => {
+      catalog.markInstalled(model);
+      if (warmer.wantsAfterPull(model)) void warmer.load(model);
+    },
+  });
+  const timing: PullWaitTiming = {
+    firstAfterMs:
+      config.progressNative === "none" && config.progressOpenAI === "none" ? 0 : config.progressAfter,
+    heartbeatMs: Math.min(1000, config.progressEvery),
+    minGapMs: 250,
+    ...deps.timing,
+  };
+  const service = createModelService({ config, catalog, pulls, timing });
+  const warmer = createWarmer({
+    upstream,
+    logger,
+    models: service,
+    warmModels: config.warmModels,
+    warmOnPull: config.warmOnPull,
+  });
+  return {
+    service,
+    catalog,
+    pulls,
+    aliasEntries: (models) => aliasTagEntries(config, models, since),
+    extraModels: () => aliasModels(config, catalog),
+    status: (timeoutMs) => modelStatus({ config, upstream, catalog, pulls, warmer }, timeoutMs),
+    async start() {
+      await catalog.refresh();
+      await warmer.start();
+    },
+    stop() {
+      warmer.stop();
+      pulls.stop();
+    },
+  };
+}
