@@ -1,12 +1,6 @@
 // /concise: asks the model for a brief answer by adding to (or creating) the system prompt.
-import type { AgentDefinition, AgentRequest } from "../src/agents/types.ts";
-
-function addSystemPrompt(request: AgentRequest, text: string): void {
-  const system = request.messages.find((m) => m.role === "system");
-  // Extend an existing system prompt rather than adding a second one: some models read only one.
-  if (system) system.content = system.content ? `${system.content}\n\n${text}` : text;
-  else request.messages.unshift({ role: "system", content: text });
-}
+import type { AgentDefinition } from "../src/agents/types.ts";
+import { addSystemPrompt } from "./_system-prompt.ts";
 
 const concise: AgentDefinition = {
   manifest: {

@@ -1,11 +1,6 @@
 // /expert <role>: the model answers as an expert in the given role ("tax lawyer", chemist, ...).
-import type { AgentDefinition, AgentRequest } from "../src/agents/types.ts";
-
-function addSystemPrompt(request: AgentRequest, text: string): void {
-  const system = request.messages.find((m) => m.role === "system");
-  if (system) system.content = system.content ? `${system.content}\n\n${text}` : text;
-  else request.messages.unshift({ role: "system", content: text });
-}
+import type { AgentDefinition } from "../src/agents/types.ts";
+import { addSystemPrompt } from "./_system-prompt.ts";
 
 const expert: AgentDefinition = {
   manifest: {
