@@ -3,11 +3,13 @@ import { Hono } from "hono";
 import type { Config } from "./config/index.ts";
 import { createNativeChatRoutes } from "./features/chat/native-routes.ts";
 import { createHealthRoutes } from "./features/health/routes.ts";
+import { createMetricsRoutes } from "./features/metrics/routes.ts";
 import { createOpenAIChatRoutes } from "./features/openai/chat-routes.ts";
 import { createOpenAIModelRoutes } from "./features/openai/models-routes.ts";
 import type { ExtraModel } from "./features/openai/translate/index.ts";
 import { createPassthroughRoutes } from "./features/passthrough/routes.ts";
 import type { Logger } from "./log.ts";
+import { createProxyMetrics } from "./metrics/proxy-metrics.ts";
 import { allowedHosts } from "./middleware/allowed-hosts.ts";
 import { cors } from "./middleware/cors.ts";
 import { renderError } from "./middleware/render-error.ts";
@@ -39,8 +41,15 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { config, logger, upstream } = deps;
   const app = new Hono<AppEnv>();
+  const metrics = createProxyMetrics();
   app.use(
-    requestContext({ logger, accessLog: config.accessLog, requestIdleTimeout: config.upstreamIdleTimeout }),
+    requestContext({
+      logger,
+      accessLog: config.accessLog,
+      requestIdleTimeout: config.upstreamIdleTimeout,
+      metrics,
+      basePath: config.basePath,
+    }),
   );
   if (config.hostCheckEnabled) app.use(allowedHosts());
   app.use(cors(config.corsOrigins));
@@ -72,26 +81,20 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     createNativeChatRoutes({
       pipeline,
       render: {
-        accessLog: config.accessLog,
         upstreamUrl: upstream.baseUrl,
         progressStyle: config.progressNative,
       },
     }),
   );
-  routes.route(
-    "/",
-    createOpenAIChatRoutes({ pipeline, accessLog: config.accessLog, progressStyle: config.progressOpenAI }),
-  );
+  routes.route("/", createOpenAIChatRoutes({ pipeline, progressStyle: config.progressOpenAI }));
   routes.route(
     "/",
     createOpenAIModelRoutes({ upstream, models: pipeline.models, extraModels: deps.extraModels }),
   );
+  routes.route("/", createMetricsRoutes(metrics));
   for (const feature of deps.features ?? []) routes.route("/", feature);
   // Last: whatever no feature claimed goes to Ollama as it is.
-  routes.route(
-    "/",
-    createPassthroughRoutes({ upstream, basePath: config.basePath, accessLog: config.accessLog }),
-  );
+  routes.route("/", createPassthroughRoutes({ upstream, basePath: config.basePath }));
   app.route(config.basePath || "/", routes);
 
   // Same text and type as Ollama's router, for paths outside the configured base path.

@@ -18,6 +18,8 @@ export interface RequestInfo {
   ttfbMs?: number;
   outcome?: "ok" | "upstream_error" | "cancelled" | "error";
   error?: string;
+  /** Writes the access line and records metrics; called exactly once per request. */
+  finish(status: number): void;
 }
 
 /**

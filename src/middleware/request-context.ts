@@ -1,6 +1,7 @@
 // Gives every request an id, a bound logger and one access-log line; lifts Bun's idle cut-off.
 import type { MiddlewareHandler } from "hono";
 import type { Logger } from "../log.ts";
+import type { ProxyMetrics } from "../metrics/proxy-metrics.ts";
 import type { AppEnv, RequestInfo } from "../types.ts";
 
 const SAFE_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
@@ -10,6 +11,8 @@ export interface RequestContextOptions {
   accessLog: boolean;
   /** Seconds a request may stay silent on the client connection; 0 = never (Ollama is silent while loading). */
   requestIdleTimeout: number;
+  metrics?: ProxyMetrics;
+  basePath: string;
 }
 
 export function requestContext(opts: RequestContextOptions): MiddlewareHandler<AppEnv> {
@@ -23,8 +26,14 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
       startedAt: performance.now(),
       logger: opts.logger.child({ requestId: id }),
       streamed: false,
+      // Called once, when the last byte went out (or the client left): the access line and metrics.
+      finish: (status) => {
+        writeAccessLine(info, status, opts.accessLog);
+        opts.metrics?.finished(info, status, opts.basePath);
+      },
     };
     c.set("info", info);
+    opts.metrics?.started();
     // Bun.serve cuts a connection idle for `idleTimeout` seconds, and a request waiting on a model load
     // is exactly that; the per-request override keeps the server-wide value for idle keep-alive sockets.
     c.env?.timeout?.(c.req.raw, opts.requestIdleTimeout);
@@ -34,7 +43,7 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
     if (!info.streamed) {
       const length = c.res.headers.get("content-length");
       if (length) info.bytes = Number(length);
-      writeAccessLine(info, c.res.status, opts.accessLog);
+      info.finish(c.res.status);
     }
   };
 }

@@ -2,10 +2,9 @@
 import type { Context } from "hono";
 import { relay } from "../streams/relay.ts";
 import type { AppEnv } from "../types.ts";
-import { round, writeAccessLine } from "./request-context.ts";
+import { round } from "./request-context.ts";
 
 export interface MeterOptions {
-  accessLog: boolean;
   /** Bytes that end a failed stream in the client's dialect; null lets the connection error out. */
   errorFrame?: (err: unknown) => Uint8Array | null;
   /** Turns a source failure into the text logged (and usually shown in the error frame). */
@@ -13,7 +12,7 @@ export interface MeterOptions {
 }
 
 /** Returns `res` with its body relayed through the meter; bodiless responses are returned as they are. */
-export function meteredResponse(c: Context<AppEnv>, res: Response, opts: MeterOptions): Response {
+export function meteredResponse(c: Context<AppEnv>, res: Response, opts: MeterOptions = {}): Response {
   if (!res.body) return res;
   return new Response(meterStream(c, res.body, res.status, opts), {
     status: res.status,
@@ -43,7 +42,7 @@ export function meterStream(
         info.outcome = "upstream_error";
         info.error = opts.describe ? opts.describe(error) : String(error);
       } else info.outcome ??= "ok";
-      writeAccessLine(info, info.status ?? 200, opts.accessLog);
+      info.finish(info.status ?? 200);
     },
   });
 }

@@ -11,7 +11,6 @@ import { upstreamErrorMessage } from "../../upstream/client.ts";
 import { describeNetworkError } from "../../upstream/network-error.ts";
 
 export interface NativeRenderOptions {
-  accessLog: boolean;
   upstreamUrl: string;
   /** How waiting shows in a native stream: empty chunks, or the progress text as `thinking`. */
   progressStyle: "empty" | "thinking" | "none";
@@ -80,7 +79,7 @@ export async function renderNative(
     },
     { highWaterMark: 0 },
   );
-  return meteredResponse(c, new Response(body, { headers: NDJSON_HEADERS }), { accessLog: opts.accessLog });
+  return meteredResponse(c, new Response(body, { headers: NDJSON_HEADERS }));
 }
 
 function relayUpstream(c: Context<AppEnv>, res: Response, opts: NativeRenderOptions): Response {
@@ -88,7 +87,6 @@ function relayUpstream(c: Context<AppEnv>, res: Response, opts: NativeRenderOpti
   const describe = (err: unknown) =>
     `upstream Ollama at ${opts.upstreamUrl} broke off the response: ${describeNetworkError(err)}`;
   return meteredResponse(c, res, {
-    accessLog: opts.accessLog,
     describe,
     errorFrame: frame ? (err) => frame(describe(err)) : undefined,
   });

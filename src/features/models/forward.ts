@@ -29,7 +29,6 @@ export function namedModel(
 
 export interface ForwardOptions {
   upstream: UpstreamClient;
-  accessLog: boolean;
 }
 
 /** Sends the client's request upstream with `bodyText` as its body and relays the answer. */
@@ -50,5 +49,5 @@ export async function forwardWithBody(
 export function relay(c: Context<AppEnv>, res: Response, opts: ForwardOptions): Response {
   const describe = (err: unknown) =>
     `upstream Ollama at ${opts.upstream.baseUrl} broke off the response: ${describeNetworkError(err)}`;
-  return meteredResponse(c, res, { accessLog: opts.accessLog, describe });
+  return meteredResponse(c, res, { describe });
 }

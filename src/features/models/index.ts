@@ -42,7 +42,6 @@ export function createModelFeature(deps: ModelFeatureDeps): ModelFeature {
     routes: createModelRoutes({
       core,
       upstream: deps.upstream,
-      accessLog: config.accessLog,
       statusTimeoutMs: config.healthTimeout,
     }),
     health: () => core.status(config.healthTimeout),

@@ -79,7 +79,7 @@ export function createPullHandler(core: ModelCore, opts: ForwardOptions) {
       // Like Ollama, nothing is sent before the first line, so a refusal keeps its status.
       const early = "outcome" in first ? failureOf(first.outcome) : null;
       if (early) return jsonResponse({ error: early.message }, early.status);
-      return meteredResponse(c, streamOf(first, feed), { accessLog: opts.accessLog });
+      return meteredResponse(c, streamOf(first, feed));
     } finally {
       if (body.stream === false || signal.aborted) feed.close();
     }

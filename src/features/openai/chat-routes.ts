@@ -19,7 +19,6 @@ import {
 
 export interface OpenAIChatDeps {
   pipeline: PipelineDeps;
-  accessLog: boolean;
   progressStyle: OpenAIProgressStyle;
 }
 
@@ -59,7 +58,6 @@ export function createOpenAIChatRoutes(deps: OpenAIChatDeps): Hono<AppEnv> {
       kind === "chat" ? createChatStreamRenderer(options) : createCompletionStreamRenderer(options)
     ) as StreamRenderer<NativeChunk>;
     return renderSse(c, turn, events, {
-      accessLog: deps.accessLog,
       progressStyle: deps.progressStyle,
       renderer,
     });

@@ -13,7 +13,6 @@ const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-
 const encoder = new TextEncoder();
 
 export interface SseRenderOptions {
-  accessLog: boolean;
   progressStyle: OpenAIProgressStyle;
   renderer: StreamRenderer<NativeChunk>;
 }
@@ -62,7 +61,7 @@ export async function renderSse(
     },
     { highWaterMark: 0 },
   );
-  return meteredResponse(c, new Response(body, { headers: SSE_HEADERS }), { accessLog: opts.accessLog });
+  return meteredResponse(c, new Response(body, { headers: SSE_HEADERS }));
 }
 
 function eventText(turn: ChatTurn, event: TurnEvent, opts: SseRenderOptions): string {

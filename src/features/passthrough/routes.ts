@@ -10,7 +10,6 @@ import { isModelJsonRoute, modelNameOf } from "./model-peek.ts";
 export interface PassthroughDeps {
   upstream: UpstreamClient;
   basePath: string;
-  accessLog: boolean;
 }
 
 export function createPassthroughRoutes(deps: PassthroughDeps): Hono<AppEnv> {
@@ -30,7 +29,6 @@ export function createPassthroughRoutes(deps: PassthroughDeps): Hono<AppEnv> {
     const describe = (err: unknown) =>
       `upstream Ollama at ${deps.upstream.baseUrl} broke off the response: ${describeNetworkError(err)}`;
     return meteredResponse(c, res, {
-      accessLog: deps.accessLog,
       describe,
       errorFrame: frame ? (err) => frame(describe(err)) : undefined,
     });

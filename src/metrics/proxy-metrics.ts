@@ -1,0 +1,94 @@
+// The proxy's own metrics, fed by the end of every request (the same record as the access line).
+import type { RequestInfo } from "../types.ts";
+import { Counter, Gauge, Histogram, MetricsRegistry } from "./registry.ts";
+
+const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+
+/** Known routes keep their path as a label; anything else is "other", so clients cannot blow up cardinality. */
+const KNOWN = new Set([
+  "/",
+  "/api/version",
+  "/api/tags",
+  "/api/ps",
+  "/api/show",
+  "/api/pull",
+  "/api/push",
+  "/api/create",
+  "/api/copy",
+  "/api/delete",
+  "/api/embed",
+  "/api/embeddings",
+  "/api/chat",
+  "/api/generate",
+  "/v1/chat/completions",
+  "/v1/completions",
+  "/v1/embeddings",
+  "/v1/models",
+  "/health",
+  "/health/live",
+  "/plugins",
+  "/models",
+  "/metrics",
+]);
+
+export function routeLabel(path: string): string {
+  if (KNOWN.has(path)) return path;
+  if (path.startsWith("/api/blobs/")) return "/api/blobs/:digest";
+  if (path.startsWith("/v1/models/")) return "/v1/models/:id";
+  if (path.startsWith("/plugins/")) return "/plugins/:name";
+  return "other";
+}
+
+export interface ProxyMetrics {
+  registry: MetricsRegistry;
+  started(): void;
+  finished(info: RequestInfo, status: number, basePath: string): void;
+}
+
+export function createProxyMetrics(): ProxyMetrics {
+  const registry = new MetricsRegistry();
+  let inFlight = 0;
+  const requests = registry.add(
+    new Counter("proxy_requests_total", "Requests finished, by route, method and status."),
+  );
+  const duration = registry.add(
+    new Histogram("proxy_request_duration_seconds", "Time from request to the last byte sent.", SECONDS),
+  );
+  const ttfb = registry.add(
+    new Histogram("proxy_stream_first_byte_seconds", "Time to the first byte of streamed answers.", SECONDS),
+  );
+  const bytes = registry.add(
+    new Counter("proxy_response_bytes_total", "Response body bytes sent, by route."),
+  );
+  const outcomes = registry.add(
+    new Counter("proxy_request_outcomes_total", "How requests ended: ok, error, upstream_error, cancelled."),
+  );
+  const agents = registry.add(
+    new Counter("proxy_agent_runs_total", "Requests each agent took part in, by outcome."),
+  );
+  registry.add(new Gauge("proxy_requests_in_flight", "Requests being served right now.", () => inFlight));
+  registry.add(
+    new Gauge(
+      "process_resident_memory_bytes",
+      "Resident memory of the proxy process.",
+      () => process.memoryUsage().rss,
+    ),
+  );
+  return {
+    registry,
+    started: () => {
+      inFlight++;
+    },
+    finished(info, status, basePath) {
+      inFlight--;
+      const route = routeLabel(info.path.slice(basePath.length) || "/");
+      const outcome = info.outcome ?? (status >= 500 ? "error" : "ok");
+      requests.inc({ route, method: info.method, status: String(status) });
+      duration.observe((performance.now() - info.startedAt) / 1000, { route });
+      if (info.ttfbMs !== undefined) ttfb.observe(info.ttfbMs / 1000, { route });
+      if (info.bytes) bytes.inc({ route }, info.bytes);
+      outcomes.inc({ outcome });
+      for (const agent of info.agents ?? []) agents.inc({ agent, outcome });
+    },
+  };
+}
