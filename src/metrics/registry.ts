@@ -2,10 +2,22 @@
 
 type Labels = Record<string, string>;
 
-const key = (labels: Labels) =>
-  Object.entries(labels)
-    .map(([k, v]) => `${k}="${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`)
-    .join(",");
+const rendered = new Map<string, string>();
+
+/** `a="1",b="2"`; memoised, because the same few label sets recur on every request. */
+const key = (labels: Labels) => {
+  let raw = "";
+  for (const k in labels) raw += `${k}\u0000${labels[k]}\u0001`;
+  let out = rendered.get(raw);
+  if (out === undefined) {
+    out = Object.entries(labels)
+      .map(([k, v]) => `${k}="${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`)
+      .join(",");
+    // Label values come from a bounded set (known routes, methods, statuses, agent names).
+    if (rendered.size < 10_000) rendered.set(raw, out);
+  }
+  return out;
+};
 
 interface Metric {
   render(): string;
