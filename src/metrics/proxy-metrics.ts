@@ -81,14 +81,16 @@ export function createProxyMetrics(): ProxyMetrics {
     },
     finished(info, status, basePath) {
       inFlight--;
-      const route = routeLabel(info.path.slice(basePath.length) || "/");
+      // Every label value here is from a closed set (known routes, HTTP method tokens, status digits,
+      // outcome names, agent names matching [a-z0-9_-]), so labels are rendered without escaping.
+      const route = `route="${routeLabel(info.path.slice(basePath.length) || "/")}"`;
       const outcome = info.outcome ?? (status >= 500 ? "error" : "ok");
-      requests.inc({ route, method: info.method, status: String(status) });
-      duration.observe((performance.now() - info.startedAt) / 1000, { route });
-      if (info.ttfbMs !== undefined) ttfb.observe(info.ttfbMs / 1000, { route });
-      if (info.bytes) bytes.inc({ route }, info.bytes);
-      outcomes.inc({ outcome });
-      for (const agent of info.agents ?? []) agents.inc({ agent, outcome });
+      requests.incRendered(`${route},method="${info.method}",status="${status}"`);
+      duration.observeRendered((performance.now() - info.startedAt) / 1000, route);
+      if (info.ttfbMs !== undefined) ttfb.observeRendered(info.ttfbMs / 1000, route);
+      if (info.bytes) bytes.incRendered(route, info.bytes);
+      outcomes.incRendered(`outcome="${outcome}"`);
+      for (const agent of info.agents ?? []) agents.incRendered(`agent="${agent}",outcome="${outcome}"`);
     },
   };
 }

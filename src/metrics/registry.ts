@@ -2,22 +2,11 @@
 
 type Labels = Record<string, string>;
 
-const rendered = new Map<string, string>();
-
-/** `a="1",b="2"`; memoised, because the same few label sets recur on every request. */
-const key = (labels: Labels) => {
-  let raw = "";
-  for (const k in labels) raw += `${k}\u0000${labels[k]}\u0001`;
-  let out = rendered.get(raw);
-  if (out === undefined) {
-    out = Object.entries(labels)
-      .map(([k, v]) => `${k}="${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`)
-      .join(",");
-    // Label values come from a bounded set (known routes, methods, statuses, agent names).
-    if (rendered.size < 10_000) rendered.set(raw, out);
-  }
-  return out;
-};
+/** `a="1",b="2"`, with values escaped as the text format requires. */
+export const renderLabels = (labels: Labels) =>
+  Object.entries(labels)
+    .map(([k, v]) => `${k}="${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`)
+    .join(",");
 
 interface Metric {
   render(): string;
@@ -30,8 +19,11 @@ export class Counter implements Metric {
     readonly help: string,
   ) {}
   inc(labels: Labels = {}, by = 1): void {
-    const k = key(labels);
-    this.values.set(k, (this.values.get(k) ?? 0) + by);
+    this.incRendered(renderLabels(labels), by);
+  }
+  /** For hot paths whose label values are known to need no escaping. */
+  incRendered(labels: string, by = 1): void {
+    this.values.set(labels, (this.values.get(labels) ?? 0) + by);
   }
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
@@ -59,7 +51,10 @@ export class Histogram implements Metric {
     private readonly buckets: readonly number[],
   ) {}
   observe(value: number, labels: Labels = {}): void {
-    const k = key(labels);
+    this.observeRendered(value, renderLabels(labels));
+  }
+  /** For hot paths whose label values are known to need no escaping. */
+  observeRendered(value: number, k: string): void {
     let s = this.series.get(k);
     if (!s) {
       s = { counts: this.buckets.map(() => 0), sum: 0, count: 0 };

@@ -16,9 +16,16 @@ export function allowedHosts(): MiddlewareHandler<AppEnv> {
       .map((i) => i?.address.toLowerCase())
       .filter((a): a is string => !!a),
   );
+  // Clients send the same few Host values over and over: remember the verdicts (bounded).
+  const verdicts = new Map<string, boolean>();
   return async function allowedHostsMiddleware(c, next) {
-    const host = stripPort(c.req.header("host") ?? "").toLowerCase();
-    if (!isAllowedHost(host, localNames, localAddresses)) return c.body(null, 403);
+    const raw = c.req.raw.headers.get("host") ?? "";
+    let allowed = verdicts.get(raw);
+    if (allowed === undefined) {
+      allowed = isAllowedHost(stripPort(raw).toLowerCase(), localNames, localAddresses);
+      if (verdicts.size < 1000) verdicts.set(raw, allowed);
+    }
+    if (!allowed) return c.body(null, 403);
     await next();
   };
 }
