@@ -1,0 +1,51 @@
+// The run's knobs, from environment variables, so a quick or a thorough run needs no code change.
+export interface BenchConfig {
+  /** wrk duration of one measurement (wrk syntax: 3s or 1m). */
+  duration: string;
+  /** Untimed load on each case before its first measured round, so the JIT has settled. */
+  warmup: string;
+  /** Measured rounds per case; cases take turns within a round (ABC, BCA, CAB…) and medians are kept. */
+  rounds: number;
+  /** Connections for the fast streaming workloads. */
+  streamConnections: number;
+  streamChunks: number;
+  slowStreams: number;
+  slowChunks: number;
+  slowGapMs: number;
+  ttfbRequests: number;
+  startupRuns: number;
+  /** Build the compiled binary before measuring it ("0" measures the existing dist/ binary). */
+  build: boolean;
+}
+
+function int(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+function wrkDuration(name: string, fallback: string): string {
+  const raw = process.env[name] ?? fallback;
+  if (!/^\d+(s|m)$/.test(raw))
+    throw new Error(`${name} must be whole seconds or minutes (wrk syntax: 3s, 1m), got "${raw}"`);
+  return raw;
+}
+
+export function loadBenchConfig(): BenchConfig {
+  return {
+    duration: wrkDuration("BENCH_DURATION", "3s"),
+    warmup: wrkDuration("BENCH_WARMUP", "1s"),
+    rounds: int("BENCH_ROUNDS", 3),
+    streamConnections: int("BENCH_STREAM_CONNECTIONS", 4),
+    streamChunks: int("BENCH_STREAM_CHUNKS", 500),
+    slowStreams: int("BENCH_SLOW_STREAMS", 1000),
+    slowChunks: int("BENCH_SLOW_CHUNKS", 50),
+    slowGapMs: int("BENCH_SLOW_GAP_MS", 20),
+    ttfbRequests: int("BENCH_TTFB_REQUESTS", 200),
+    startupRuns: int("BENCH_STARTUP_RUNS", 5),
+    build: process.env.BENCH_BUILD !== "0",
+  };
+}

@@ -1,0 +1,93 @@
+// The issue's targets, each a ratio or limit from this one run, judged met / not met / missing.
+import type { ManyStreamsEntry } from "../workloads/many-streams.ts";
+import type { StartupEntry } from "../workloads/startup.ts";
+import type { Summary } from "./summary.ts";
+
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  status: "met" | "not met" | "missing";
+}
+
+const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
+
+function ratio(target: string, value: number | undefined, limit: number, atLeast = false): TargetCheck {
+  if (value === undefined || !Number.isFinite(value)) return { target, measured: "n/a", status: "missing" };
+  const met = atLeast ? value >= limit : value <= limit;
+  return { target, measured: `${fmt(value)}×`, status: met ? "met" : "not met" };
+}
+
+function streamRatio(summary: Summary, label: string, target: string, limit: number): TargetCheck {
+  const row = summary.streaming[label];
+  if (!row) return { target, measured: "n/a", status: "missing" };
+  if ("missing" in row) return { target, measured: row.missing, status: "missing" };
+  return ratio(target, row.cpuVsFloor, limit);
+}
+
+function manyStreams(summary: Summary, name: "proxy" | "binary", n: number): TargetCheck[] {
+  const label = name === "proxy" ? "bun run start" : "compiled binary";
+  const entry = summary.manyStreams[name];
+  if (!entry || "missing" in entry) {
+    const why = entry && "missing" in entry ? entry.missing : "not measured";
+    return [{ target: `${n} concurrent streams (${label})`, measured: why, status: "missing" }];
+  }
+  const e = entry as ManyStreamsEntry;
+  return [
+    {
+      target: `${n} streams all complete, zero errors (${label})`,
+      measured: `${e.completed} completed, ${e.errors} errors`,
+      status: e.completed === n && e.errors === 0 ? "met" : "not met",
+    },
+    {
+      target: `${n} streams open upstream at once (${label})`,
+      measured: `${e.upstreamStreamsPeak} streams, ${e.upstreamConnectionsPeak} connections`,
+      status: e.upstreamStreamsPeak >= n ? "met" : "not met",
+    },
+    {
+      target: `peak RSS with ${n} streams ≤ 150 MB (${label})`,
+      measured: `${fmt(e.peakRssMb, 1)} MB`,
+      status: e.peakRssMb <= 150 ? "met" : "not met",
+    },
+  ];
+}
+
+function startup(summary: Summary, name: "proxy" | "binary"): TargetCheck[] {
+  const label = name === "proxy" ? "bun run start" : "compiled binary";
+  const entry = summary.startup.subjects[name];
+  if (!entry || "missing" in entry) {
+    const why = entry && "missing" in entry ? entry.missing : "not measured";
+    return [{ target: `start-up and idle RSS (${label})`, measured: why, status: "missing" }];
+  }
+  const e = entry as StartupEntry;
+  return [
+    {
+      target: `idle RSS ≤ 60 MB (${label})`,
+      measured: `${fmt(e.idleRssMb, 1)} MB`,
+      status: e.idleRssMb <= 60 ? "met" : "not met",
+    },
+    {
+      target: `ready to serve ≤ 200 ms after launch (${label})`,
+      measured: `${fmt(e.readyMs, 0)} ms`,
+      status: e.readyMs <= 200 ? "met" : "not met",
+    },
+  ];
+}
+
+export function checkTargets(summary: Summary, streams: number): TargetCheck[] {
+  return [
+    ratio("non-streaming c64 throughput ≥ 0.9 × floor", summary.requests.c64.proxy?.rpsVsFloor, 0.9, true),
+    ratio("added p50 latency at c1 ≤ 1.2 × floor's", summary.requests.addedP50VsFloor, 1.2),
+    streamRatio(summary, "proxy", "streaming fast path CPU/chunk ≤ 1.2 × floor's", 1.2),
+    streamRatio(
+      summary,
+      "proxy + /redact",
+      "streaming with one transforming agent CPU/chunk ≤ 3 × floor's",
+      3,
+    ),
+    streamRatio(summary, "proxy /v1", "/v1 streaming (translated) CPU/chunk ≤ 3 × floor's native", 3),
+    ...manyStreams(summary, "proxy", streams),
+    ...manyStreams(summary, "binary", streams),
+    ...startup(summary, "proxy"),
+    ...startup(summary, "binary"),
+  ];
+}
