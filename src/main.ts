@@ -1,18 +1,13 @@
-// Starts the proxy: config → logger → upstream → agents → app → Bun.serve, then waits for a stop signal.
-import { createAgentRegistry, loadAgentSettings } from "./agents/index.ts";
-import { createApp } from "./app.ts";
+// Starts the proxy: config → logger → the composed proxy → Bun.serve, then waits for a stop signal.
+import { loadAgentSettings } from "./agents/index.ts";
+import { composeProxy } from "./compose.ts";
 import { loadConfig } from "./config/index.ts";
-import { createModelFeature } from "./features/models/index.ts";
-import { createPluginsRoutes } from "./features/plugins/routes.ts";
 import { createLogger } from "./log.ts";
-import { createAgentStage } from "./pipeline/agent-stage.ts";
 import { serve } from "./server.ts";
 import { installGracefulStop } from "./shutdown.ts";
-import { createUpstreamClient } from "./upstream/client.ts";
 import { PROXY_VERSION } from "./version.ts";
 
 export async function main(): Promise<void> {
-  const startedAt = Date.now();
   const loaded = loadConfig({
     argv: process.argv.slice(2),
     env: process.env,
@@ -37,35 +32,11 @@ export async function main(): Promise<void> {
   process.on("unhandledRejection", (reason) => logger.error("unhandled rejection", { error: reason }));
   process.on("uncaughtException", (error) => logger.error("uncaught exception", { error }));
 
-  const upstream = createUpstreamClient({
-    baseUrl: config.ollamaUrl,
-    idleTimeoutMs: config.upstreamIdleTimeout * 1000,
-  });
-  const registry = createAgentRegistry({
-    dir: config.agentsDir,
-    logger,
-    settings: agentSettings,
-    watch: config.agentsWatch,
-  });
-  await registry.ready;
-  const models = createModelFeature({ config, upstream, logger });
-  const app = createApp({
+  const { app, registry, models } = await composeProxy({
     config,
     logger,
-    upstream,
     version: PROXY_VERSION,
-    startedAt,
-    agents: createAgentStage({
-      registry,
-      upstream,
-      timeoutMs: config.agentTimeout,
-      unknownCommand: config.unknownCommand,
-    }),
-    agentCounts: () => registry.counts(),
-    models: models.service,
-    healthSections: { models: models.health },
-    extraModels: models.extraModels,
-    features: [models.routes, createPluginsRoutes({ registry })],
+    agentSettings,
   });
 
   let server: ReturnType<typeof serve>;

@@ -1,7 +1,9 @@
 // Starts the proxy in-process on an ephemeral port against a given upstream, capturing its log lines.
 
+import path from "node:path";
 import { type AgentRegistry, createAgentRegistry } from "../../src/agents/index.ts";
 import { type AppDeps, createApp } from "../../src/app.ts";
+import { composeProxy } from "../../src/compose.ts";
 import { type Config, configFrom } from "../../src/config/index.ts";
 import type { Settings } from "../../src/config/settings.ts";
 import { createPluginsRoutes } from "../../src/features/plugins/routes.ts";
@@ -9,6 +11,8 @@ import { createLogger, silentLogger } from "../../src/log.ts";
 import { createAgentStage } from "../../src/pipeline/agent-stage.ts";
 import { serve } from "../../src/server.ts";
 import { createUpstreamClient } from "../../src/upstream/client.ts";
+
+const AGENTS_DIR = path.resolve(import.meta.dir, "../../agents");
 
 export interface TestProxy {
   url: string;
@@ -105,6 +109,40 @@ export async function startProxyWithAgents(
     stop: async () => {
       registry.close();
       await proxy.stop();
+    },
+  };
+}
+
+/** The proxy exactly as src/main.ts composes it (agents from ./agents, model management), on port 0. */
+export async function startFullProxy(opts: {
+  upstreamUrl: string;
+  settings?: Partial<Settings>;
+}): Promise<TestProxy> {
+  const config = configFrom({
+    port: 0,
+    ollamaUrl: opts.upstreamUrl,
+    agentsDir: AGENTS_DIR,
+    agentsWatch: false,
+    ...opts.settings,
+  });
+  const logs: Array<Record<string, unknown>> = [];
+  const logger = createLogger({
+    level: "debug",
+    format: "json",
+    write: (line) => logs.push(JSON.parse(line)),
+  });
+  const { app, registry, models } = await composeProxy({ config, logger, version: "test" });
+  const server = serve(app, config);
+  return {
+    url: `http://127.0.0.1:${server.port}`,
+    port: Number(server.port),
+    config,
+    logs,
+    server,
+    stop: async () => {
+      registry.close();
+      models.stop();
+      await server.stop(true);
     },
   };
 }

@@ -1,0 +1,61 @@
+// Builds the whole proxy from a Config: upstream client, agents, model management, the Hono app.
+// The entry file and the tests both use it, so tests exercise exactly what users run.
+import { type AgentRegistry, type AgentSettingsMap, createAgentRegistry } from "./agents/index.ts";
+import { createApp } from "./app.ts";
+import type { Config } from "./config/index.ts";
+import { createModelFeature, type ModelFeature } from "./features/models/index.ts";
+import { createPluginsRoutes } from "./features/plugins/routes.ts";
+import type { Logger } from "./log.ts";
+import { createAgentStage } from "./pipeline/agent-stage.ts";
+import { createUpstreamClient, type FetchLike } from "./upstream/client.ts";
+
+export interface ComposeInput {
+  config: Config;
+  logger: Logger;
+  version: string;
+  agentSettings?: AgentSettingsMap;
+  /** Replaces global fetch for upstream calls (tests). */
+  fetch?: FetchLike;
+}
+
+export interface ComposedProxy {
+  app: ReturnType<typeof createApp>;
+  registry: AgentRegistry;
+  models: ModelFeature;
+}
+
+export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> {
+  const { config, logger } = input;
+  const upstream = createUpstreamClient({
+    baseUrl: config.ollamaUrl,
+    idleTimeoutMs: config.upstreamIdleTimeout * 1000,
+    fetch: input.fetch,
+  });
+  const registry = createAgentRegistry({
+    dir: config.agentsDir,
+    logger,
+    settings: input.agentSettings,
+    watch: config.agentsWatch,
+  });
+  await registry.ready;
+  const models = createModelFeature({ config, upstream, logger });
+  const app = createApp({
+    config,
+    logger,
+    upstream,
+    version: input.version,
+    startedAt: Date.now(),
+    agents: createAgentStage({
+      registry,
+      upstream,
+      timeoutMs: config.agentTimeout,
+      unknownCommand: config.unknownCommand,
+    }),
+    agentCounts: () => registry.counts(),
+    models: models.service,
+    healthSections: { models: models.health },
+    extraModels: models.extraModels,
+    features: [models.routes, createPluginsRoutes({ registry })],
+  });
+  return { app, registry, models };
+}
