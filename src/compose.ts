@@ -7,7 +7,7 @@ import { createModelFeature, type ModelFeature } from "./features/models/index.t
 import { createPluginsRoutes } from "./features/plugins/routes.ts";
 import type { Logger } from "./log.ts";
 import { createAgentStage } from "./pipeline/agent-stage.ts";
-import { createUpstreamClient, type FetchLike } from "./upstream/client.ts";
+import { createUpstreamClient, type FetchLike, type UpstreamClient } from "./upstream/client.ts";
 
 export interface ComposeInput {
   config: Config;
@@ -22,6 +22,7 @@ export interface ComposedProxy {
   app: ReturnType<typeof createApp>;
   registry: AgentRegistry;
   models: ModelFeature;
+  upstream: UpstreamClient;
 }
 
 export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> {
@@ -57,5 +58,5 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     extraModels: models.extraModels,
     features: [models.routes, createPluginsRoutes({ registry })],
   });
-  return { app, registry, models };
+  return { app, registry, models, upstream };
 }

@@ -2,6 +2,7 @@
 import { loadAgentSettings } from "./agents/index.ts";
 import { composeProxy } from "./compose.ts";
 import { loadConfig } from "./config/index.ts";
+import { probeUpstream } from "./features/health/probe.ts";
 import { createLogger } from "./log.ts";
 import { serve } from "./server.ts";
 import { installGracefulStop } from "./shutdown.ts";
@@ -32,7 +33,7 @@ export async function main(): Promise<void> {
   process.on("unhandledRejection", (reason) => logger.error("unhandled rejection", { error: reason }));
   process.on("uncaughtException", (error) => logger.error("uncaught exception", { error }));
 
-  const { app, registry, models } = await composeProxy({
+  const { app, registry, models, upstream } = await composeProxy({
     config,
     logger,
     version: PROXY_VERSION,
@@ -55,6 +56,15 @@ export async function main(): Promise<void> {
   });
   // Warm-up runs in the background: the proxy serves while configured models load.
   void models.start();
+  // Say at once whether Ollama answers: the commonest first-run problem is a wrong OLLAMA_URL.
+  void probeUpstream(upstream, config.healthTimeout).then((probe) => {
+    if (probe.reachable) logger.info("upstream reachable", { upstream: probe.url, version: probe.version });
+    else
+      logger.warn("upstream not reachable yet; requests get 502 until it is", {
+        upstream: probe.url,
+        error: probe.error,
+      });
+  });
   installGracefulStop({
     server,
     logger,

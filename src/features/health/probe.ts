@@ -1,4 +1,5 @@
 // Asks the upstream for its version with a short deadline; never throws.
+import { ProxyError } from "../../errors.ts";
 import type { UpstreamClient } from "../../upstream/client.ts";
 import { describeNetworkError } from "../../upstream/network-error.ts";
 
@@ -30,7 +31,13 @@ export async function probeUpstream(upstream: UpstreamClient, timeoutMs: number)
       reachable: false,
       version: null,
       latencyMs: null,
-      error: timedOut ? `no answer within ${timeoutMs} ms` : describeNetworkError(err),
+      error: timedOut ? `no answer within ${timeoutMs} ms` : shortCause(err),
     };
   }
+}
+
+/** The cause alone ("connection refused"): the probe already names the upstream beside it. */
+function shortCause(err: unknown): string {
+  if (err instanceof ProxyError) return err.message.replace(/^upstream Ollama at \S+ is unreachable: /, "");
+  return describeNetworkError(err);
 }
