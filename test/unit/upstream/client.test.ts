@@ -74,7 +74,7 @@ describe("upstream client", () => {
 
     const rec = recording(() => Response.json({ error: "model 'x' not found" }, { status: 404 }));
     const up = createUpstreamClient({ baseUrl: "http://h:1", idleTimeoutMs: 0, fetch: rec.fetch });
-    const notFound: ProxyError = await up.json("/api/show", { payload: { model: "x" } }).catch((e) => e);
+    const notFound = (await up.json("/api/show", { payload: { model: "x" } }).catch((e) => e)) as ProxyError;
     expect([notFound.status, notFound.message, notFound.origin]).toEqual([
       404,
       "model 'x' not found",
