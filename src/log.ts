@@ -62,7 +62,10 @@ const FLUSH_AT_LINES = 512;
  */
 function stderrLines(line: string): void {
   pending.push(line);
-  if (pending.length >= FLUSH_AT_LINES) return flushLogLines();
+  if (pending.length >= FLUSH_AT_LINES) {
+    flushLogLines();
+    return;
+  }
   if (scheduled) return;
   scheduled = true;
   setTimeout(flushLogLines, FLUSH_AFTER_MS).unref();
