@@ -6,7 +6,7 @@ import type { ModelService } from "../models/types.ts";
 import { readNdjson } from "../streams/ndjson.ts";
 import type { UpstreamClient } from "../upstream/client.ts";
 import { upstreamErrorMessage } from "../upstream/client.ts";
-import { stripHopByHop } from "../upstream/headers.ts";
+import { clientHeadersForUpstream } from "../upstream/headers.ts";
 import { describeNetworkError, isAbortError } from "../upstream/network-error.ts";
 import { type AgentStage, NO_AGENTS } from "./agent-plan.ts";
 import { chunkContent, makeChunk, makeDoneChunk, setChunkContent } from "./native-chunks.ts";
@@ -97,8 +97,7 @@ async function* ensureModel(turn: ChatTurn, deps: PipelineDeps, model: string): 
 
 /** The client's own headers go upstream too (auth for cloud models, ids); the body may have changed. */
 function upstreamHeaders(client: Headers): Headers {
-  const headers = stripHopByHop(new Headers(client));
-  for (const name of ["host", "content-length", "origin", "accept-encoding"]) headers.delete(name);
+  const headers = clientHeadersForUpstream(client);
   headers.set("content-type", "application/json");
   return headers;
 }

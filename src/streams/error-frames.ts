@@ -1,5 +1,7 @@
 // How each dialect says "this stream failed" once the status line has already gone out as 200.
 
+import { openAIErrorObject } from "../errors.ts";
+
 const encoder = new TextEncoder();
 
 /** Ollama's in-band error: a last NDJSON line `{"error":"..."}` (both official clients raise it). */
@@ -8,8 +10,8 @@ export function ndjsonErrorLine(message: string): Uint8Array {
 }
 
 /** An SSE event the `openai` client raises as an APIError (it throws on data carrying `error`). */
-export function sseErrorEvent(message: string, type = "api_error"): Uint8Array {
-  return encoder.encode(`data: ${JSON.stringify({ error: { message, type, param: null, code: null } })}\n\n`);
+export function sseErrorEvent(message: string): Uint8Array {
+  return encoder.encode(`data: ${JSON.stringify(openAIErrorObject(message, 500))}\n\n`);
 }
 
 /** Picks the frame from the response's content type; other bodies just error (the client sees a broken body). */

@@ -32,3 +32,15 @@ export function upstreamRequestHeaders(incoming: Headers, upstreamHost: string):
   headers.delete("origin");
   return headers;
 }
+
+/**
+ * The client's headers for a request the proxy sends upstream with a body of its own (a possibly
+ * rewritten chat, a pull it leads): hop-by-hop, Host, Origin, the old Content-Length and
+ * Accept-Encoding go (fetch sets Host and length itself and decodes the answer); the rest — auth for
+ * cloud models, request ids — is kept.
+ */
+export function clientHeadersForUpstream(client: Headers): Headers {
+  const headers = stripHopByHop(new Headers(client));
+  for (const name of ["host", "content-length", "origin", "accept-encoding"]) headers.delete(name);
+  return headers;
+}

@@ -1,5 +1,4 @@
 // Checks the fields of /api/chat and /api/generate bodies the proxy reads; everything else passes on.
-import { ProxyError } from "../../errors.ts";
 import { type GoStructName, unmarshalError } from "./read-json.ts";
 
 type Check = (v: unknown) => boolean;
@@ -46,13 +45,6 @@ export function checkChatBody(body: Record<string, unknown>): void {
 
 export function checkGenerateBody(body: Record<string, unknown>): void {
   checkFields(body, GENERATE_FIELDS, "GenerateRequest", "");
-}
-
-/** Ollama's answer to a request that names no model (asymmetric between chat and generate). */
-export function missingModelError(kind: "chat" | "generate"): ProxyError {
-  return kind === "chat"
-    ? new ProxyError(400, "model is required")
-    : new ProxyError(404, "model '' not found");
 }
 
 function checkFields(

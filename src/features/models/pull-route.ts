@@ -6,7 +6,7 @@ import type { PullLine, PullOutcome } from "../../models/pull-job.ts";
 import type { PullLease } from "../../models/pull-manager.ts";
 import { ndjsonLine } from "../../streams/ndjson.ts";
 import type { AppEnv } from "../../types.ts";
-import { stripHopByHop } from "../../upstream/headers.ts";
+import { clientHeadersForUpstream } from "../../upstream/headers.ts";
 import { type ForwardOptions, forwardWithBody, namedModel, parseObject } from "./forward.ts";
 
 type Next = { line: PullLine } | { outcome: PullOutcome };
@@ -56,8 +56,7 @@ export function createPullHandler(core: ModelCore, opts: ForwardOptions) {
     // Bodies Ollama would refuse (no name, bad JSON) get its own answer, word for word.
     if (!body || !named) return forwardWithBody(c, "/api/pull", text, opts);
     c.get("info").model = named.name;
-    const headers = stripHopByHop(new Headers(c.req.raw.headers));
-    for (const name of ["host", "content-length", "origin", "accept-encoding"]) headers.delete(name);
+    const headers = clientHeadersForUpstream(c.req.raw.headers);
     // Explicit pulls are a user's decision: no allow/deny list and no backoff, unlike pulls on demand.
     const feed = follow(core.pulls.join(named.name, { body, headers }));
     const signal = c.req.raw.signal;
