@@ -3,7 +3,7 @@ import path from "node:path";
 import { startFakeOllama } from "../test/helpers/fake-ollama.ts";
 
 const fake = await startFakeOllama({ behaviour: { chunkDelayMs: 40, pullChunkDelayMs: 120 } });
-const port = process.env.PROXY_PORT ?? "11435";
+const port = process.env.PROXY_PORT ?? "11480";
 const base = `http://127.0.0.1:${port}`;
 
 console.log(`

@@ -46,7 +46,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     requestContext({
       logger,
       accessLog: config.accessLog,
-      requestIdleTimeout: config.upstreamIdleTimeout,
+      requestIdleTimeout: config.upstreamIdleTimeoutSeconds,
       metrics,
       basePath: config.basePath,
     }),
@@ -59,8 +59,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     models: deps.models ?? plainModels,
     agents: deps.agents ?? null,
     loadProgress: {
-      afterMs: config.progressNative === "none" ? 0 : config.progressAfter,
-      everyMs: config.progressEvery,
+      afterMs: config.progressNative === "none" ? 0 : config.progressAfterMs,
+      everyMs: config.progressEveryMs,
     },
   };
 
@@ -71,7 +71,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       upstream,
       version: deps.version,
       startedAt: deps.startedAt,
-      timeoutMs: config.healthTimeout,
+      timeoutMs: config.healthTimeoutMs,
       agents: deps.agentCounts,
       sections: deps.healthSections,
     }),

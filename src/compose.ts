@@ -29,7 +29,7 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
   const { config, logger } = input;
   const upstream = createUpstreamClient({
     baseUrl: config.ollamaUrl,
-    idleTimeoutMs: config.upstreamIdleTimeout * 1000,
+    idleTimeoutMs: config.upstreamIdleTimeoutSeconds * 1000,
     fetch: input.fetch,
   });
   const registry = createAgentRegistry({
@@ -49,7 +49,7 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     agents: createAgentStage({
       registry,
       upstream,
-      timeoutMs: config.agentTimeout,
+      timeoutMs: config.agentTimeoutMs,
       unknownCommand: config.unknownCommand,
     }),
     agentCounts: () => registry.counts(),

@@ -57,7 +57,7 @@ export async function main(): Promise<void> {
   // Warm-up runs in the background: the proxy serves while configured models load.
   void models.start();
   // Say at once whether Ollama answers: the commonest first-run problem is a wrong OLLAMA_URL.
-  void probeUpstream(upstream, config.healthTimeout).then((probe) => {
+  void probeUpstream(upstream, config.healthTimeoutMs).then((probe) => {
     if (probe.reachable) logger.info("upstream reachable", { upstream: probe.url, version: probe.version });
     else
       logger.warn("upstream not reachable yet; requests get 502 until it is", {
@@ -68,7 +68,7 @@ export async function main(): Promise<void> {
   installGracefulStop({
     server,
     logger,
-    graceSeconds: config.shutdownGrace,
+    graceSeconds: config.shutdownGraceSeconds,
     onStop: () => registry.close(),
     // Pulls others wait on may finish within the grace period; only then are the rest stopped.
     beforeExit: () => models.stop(),

@@ -6,7 +6,7 @@ import {
   modelKeepAliveSetting,
   modelListSetting,
   modelNameSetting,
-} from "../models/setting-schemas.ts";
+} from "./model-settings.ts";
 import { normaliseOllamaUrl } from "./ollama-url.ts";
 import { boolean, integer, list, oneOf, setting, text } from "./setting-types.ts";
 
@@ -43,7 +43,7 @@ export const SETTINGS = {
   port: setting({
     env: "PROXY_PORT",
     flag: "--port",
-    default: "11435",
+    default: "11480",
     help: "Port the proxy listens on (0 picks a free one)",
     schema: integer(0, 65535),
   }),
@@ -75,7 +75,7 @@ export const SETTINGS = {
     help: 'Per-agent settings: a JSON file path or inline JSON, e.g. {"translate":{"model":"llama3.2"}}',
     schema: text(),
   }),
-  agentTimeout: setting({
+  agentTimeoutMs: setting({
     env: "AGENT_TIMEOUT_MS",
     flag: "--agent-timeout-ms",
     default: "30000",
@@ -89,14 +89,14 @@ export const SETTINGS = {
     help: "What an unknown /word at the start of a message does: reply (list the agents) or pass (send verbatim)",
     schema: oneOf(["reply", "pass"] as const),
   }),
-  progressAfter: setting({
+  progressAfterMs: setting({
     env: "PROGRESS_AFTER_MS",
     flag: "--progress-after-ms",
     default: "2000",
     help: "Silence (model load, pull) after which a streaming client starts getting progress output; 0 = never",
     schema: integer(0, 600_000),
   }),
-  progressEvery: setting({
+  progressEveryMs: setting({
     env: "PROGRESS_EVERY_MS",
     flag: "--progress-every-ms",
     default: "5000",
@@ -131,28 +131,28 @@ export const SETTINGS = {
     help: "json (one object per line) or pretty",
     schema: oneOf(["json", "pretty"] as const),
   }),
-  idleTimeout: setting({
+  idleTimeoutSeconds: setting({
     env: "IDLE_TIMEOUT",
     flag: "--idle-timeout",
     default: "30",
     help: "Seconds an idle client connection is kept open between requests (1-255)",
     schema: integer(1, 255),
   }),
-  upstreamIdleTimeout: setting({
+  upstreamIdleTimeoutSeconds: setting({
     env: "UPSTREAM_IDLE_TIMEOUT",
     flag: "--upstream-idle-timeout",
     default: "0",
     help: "Seconds a forwarded request may stay silent (model loads, pulls) before it is cut; 0 = never",
     schema: integer(0, 86_400),
   }),
-  shutdownGrace: setting({
+  shutdownGraceSeconds: setting({
     env: "SHUTDOWN_GRACE",
     flag: "--shutdown-grace",
     default: "15",
     help: "Seconds in-flight requests get to finish after SIGTERM/SIGINT",
     schema: integer(0, 3600),
   }),
-  healthTimeout: setting({
+  healthTimeoutMs: setting({
     env: "HEALTH_TIMEOUT_MS",
     flag: "--health-timeout-ms",
     default: "2000",
@@ -216,14 +216,14 @@ export const SETTINGS = {
     help: "Globs of models auto-pull must never fetch; wins over PULL_ALLOW",
     schema: list(),
   }),
-  pullRetryAfter: setting({
+  pullRetryAfterMs: setting({
     env: "PULL_RETRY_AFTER_MS",
     flag: "--pull-retry-after-ms",
     default: "30000",
     help: "After a failed pull, requests get that failure for this long before a new pull is tried",
     schema: integer(0, 86_400_000),
   }),
-  pullGrace: setting({
+  pullGraceMs: setting({
     env: "PULL_GRACE_MS",
     flag: "--pull-grace-ms",
     default: "30000",

@@ -43,8 +43,8 @@ export function createModelCore(deps: ModelCoreDeps): ModelCore {
   const pulls = new PullManager({
     upstream,
     logger,
-    retryAfterMs: config.pullRetryAfter,
-    graceMs: config.pullGrace,
+    retryAfterMs: config.pullRetryAfterMs,
+    graceMs: config.pullGraceMs,
     onPulled: (model) => {
       catalog.markInstalled(model);
       if (warmer.wantsAfterPull(model)) void warmer.load(model);
@@ -52,8 +52,8 @@ export function createModelCore(deps: ModelCoreDeps): ModelCore {
   });
   const timing: PullWaitTiming = {
     firstAfterMs:
-      config.progressNative === "none" && config.progressOpenAI === "none" ? 0 : config.progressAfter,
-    heartbeatMs: Math.min(1000, config.progressEvery),
+      config.progressNative === "none" && config.progressOpenAI === "none" ? 0 : config.progressAfterMs,
+    heartbeatMs: Math.min(1000, config.progressEveryMs),
     minGapMs: 250,
     ...deps.timing,
   };

@@ -3,11 +3,11 @@
 import type { Config } from "../config/index.ts";
 import { ProxyError } from "../errors.ts";
 import type { Dialect } from "../pipeline/turn.ts";
+import type { KeepAlive } from "../wire/ollama.ts";
 import type { Catalog } from "./catalog.ts";
 import { isCloudModel, modelKey, pullRefusal } from "./names.ts";
 import type { PullManager } from "./pull-manager.ts";
 import { type PullWaitTiming, waitForPull } from "./pull-wait.ts";
-import type { KeepAlive } from "./setting-schemas.ts";
 import type { ModelService } from "./types.ts";
 
 export type ModelConfig = Pick<

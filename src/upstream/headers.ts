@@ -23,7 +23,7 @@ export function stripHopByHop(headers: Headers): Headers {
 /**
  * Headers to send upstream for a client request. Host is rewritten to the upstream's own: Ollama
  * listening on loopback refuses foreign Host values (DNS-rebinding guard), so a proxy reached as
- * `gpu-box.lan:11435` must not pass that name on. Origin is dropped because the proxy already decided
+ * `gpu-box.lan:11480` must not pass that name on. Origin is dropped because the proxy already decided
  * CORS at its own door (see middleware/cors.ts); Ollama would otherwise refuse origins only the proxy allows.
  */
 export function upstreamRequestHeaders(incoming: Headers, upstreamHost: string): Headers {

@@ -39,7 +39,7 @@ export function startProxy(opts: TestProxyOptions): TestProxy {
   });
   const upstream = createUpstreamClient({
     baseUrl: config.ollamaUrl,
-    idleTimeoutMs: config.upstreamIdleTimeout * 1000,
+    idleTimeoutMs: config.upstreamIdleTimeoutSeconds * 1000,
   });
   const { upstreamUrl: _url, settings: _settings, ...rest } = opts;
   const app = createApp({ version: "test", startedAt: Date.now(), ...rest, config, logger, upstream });
@@ -97,7 +97,7 @@ export async function startProxyWithAgents(
     agents: createAgentStage({
       registry,
       upstream,
-      timeoutMs: opts.settings?.agentTimeout ?? 30_000,
+      timeoutMs: opts.settings?.agentTimeoutMs ?? 30_000,
       unknownCommand: opts.settings?.unknownCommand ?? "reply",
     }),
     agentCounts: () => registry.counts(),

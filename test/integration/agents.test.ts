@@ -216,7 +216,7 @@ describe("a failing agent", () => {
     own = await startProxyWithAgents({
       upstreamUrl: fake.url,
       agentsDir: dir,
-      settings: { agentTimeout: 200 },
+      settings: { agentTimeoutMs: 200 },
     });
   });
   afterAll(async () => {

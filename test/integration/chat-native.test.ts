@@ -12,7 +12,7 @@ const IMAGE = Buffer.from("fake png bytes").toString("base64");
 
 beforeAll(async () => {
   fake = await startFakeOllama();
-  proxy = startProxy({ upstreamUrl: fake.url, settings: { progressAfter: 150, progressEvery: 150 } });
+  proxy = startProxy({ upstreamUrl: fake.url, settings: { progressAfterMs: 150, progressEveryMs: 150 } });
   ollama = new Ollama({ host: proxy.url });
 });
 afterAll(async () => {

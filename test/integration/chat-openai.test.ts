@@ -10,7 +10,7 @@ let openai: OpenAI;
 
 beforeAll(async () => {
   fake = await startFakeOllama();
-  proxy = startProxy({ upstreamUrl: fake.url, settings: { progressAfter: 150, progressEvery: 150 } });
+  proxy = startProxy({ upstreamUrl: fake.url, settings: { progressAfterMs: 150, progressEveryMs: 150 } });
   openai = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: "ollama", maxRetries: 0 });
 });
 afterAll(async () => {

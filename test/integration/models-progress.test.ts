@@ -20,7 +20,7 @@ async function restart(settings: Partial<Settings> = {}) {
   await proxy?.stop();
   proxy = await startModelProxy({
     upstreamUrl: fake.url,
-    settings: { modelsCacheMs: 0, progressAfter: 30, progressEvery: 100, pullGrace: 0, ...settings },
+    settings: { modelsCacheMs: 0, progressAfterMs: 30, progressEveryMs: 100, pullGraceMs: 0, ...settings },
     timing: TIMING,
   });
   ollama = new Ollama({ host: proxy.url });

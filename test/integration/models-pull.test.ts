@@ -14,7 +14,12 @@ let ollama: Ollama;
 let openai: OpenAI;
 
 const hi = [{ role: "user" as const, content: "hi" }];
-const FAST: Partial<Settings> = { modelsCacheMs: 0, pullRetryAfter: 300, pullGrace: 0, progressAfter: 50 };
+const FAST: Partial<Settings> = {
+  modelsCacheMs: 0,
+  pullRetryAfterMs: 300,
+  pullGraceMs: 0,
+  progressAfterMs: 50,
+};
 
 async function restart(settings: Partial<Settings> = {}) {
   await proxy?.stop();

@@ -108,7 +108,7 @@ describe("wire details", () => {
     const res = await fetch(`${proxy.url}/api/tags`, { headers: { host: "attacker.example" } });
     expect(res.status).toBe(403);
     expect(await res.text()).toBe("");
-    const local = await fetch(`${proxy.url}/api/tags`, { headers: { host: "localhost:11435" } });
+    const local = await fetch(`${proxy.url}/api/tags`, { headers: { host: "localhost:11480" } });
     expect(local.status).toBe(200);
   });
 

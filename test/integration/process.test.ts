@@ -44,7 +44,7 @@ describe("start-up", () => {
       expect(out).toContain(s.flag);
       expect(out).toContain(s.env);
     }
-    expect(out).toContain("default 11435");
+    expect(out).toContain("default 11480");
   });
 });
 

@@ -16,7 +16,10 @@ const slowTags = { headers: { "x-fake-first-byte-delay-ms": "6000" } };
 test.concurrent("a request silent for longer than the connection idle timeout is not cut", async () => {
   // idleTimeout 1 s stands in for Bun's 10 s default so the test stays fast. Bun checks idle sockets on
   // a coarse timer (a cut lands ~4 s after the limit), hence a 6 s silence.
-  const proxy = startProxy({ upstreamUrl: fake.url, settings: { idleTimeout: 1, progressNative: "none" } });
+  const proxy = startProxy({
+    upstreamUrl: fake.url,
+    settings: { idleTimeoutSeconds: 1, progressNative: "none" },
+  });
   try {
     const res = await fetch(`${proxy.url}/api/tags`, slowTags);
     expect(res.status).toBe(200);
@@ -29,7 +32,7 @@ test.concurrent("a request silent for longer than the connection idle timeout is
 test.concurrent("control: with an upstream idle limit configured, the same silence is cut", async () => {
   const proxy = startProxy({
     upstreamUrl: fake.url,
-    settings: { idleTimeout: 1, upstreamIdleTimeout: 1, progressNative: "none" },
+    settings: { idleTimeoutSeconds: 1, upstreamIdleTimeoutSeconds: 1, progressNative: "none" },
   });
   try {
     const outcome = await fetch(`${proxy.url}/api/tags`, slowTags).then(

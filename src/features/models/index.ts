@@ -42,9 +42,9 @@ export function createModelFeature(deps: ModelFeatureDeps): ModelFeature {
     routes: createModelRoutes({
       core,
       upstream: deps.upstream,
-      statusTimeoutMs: config.healthTimeout,
+      statusTimeoutMs: config.healthTimeoutMs,
     }),
-    health: () => core.status(config.healthTimeout),
+    health: () => core.status(config.healthTimeoutMs),
     extraModels: core.extraModels,
     start: core.start,
     stop: core.stop,

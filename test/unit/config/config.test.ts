@@ -37,7 +37,7 @@ describe("loadConfig", () => {
     expect(r.config).toMatchObject({
       ollamaUrl: "http://127.0.0.1:11434",
       host: "127.0.0.1",
-      port: 11435,
+      port: 11480,
       logFormat: "json",
     });
     expect(r.config.agentsDir).toBe("/srv/proxy/agents");

@@ -12,7 +12,7 @@ import { layer, scriptedUpstream } from "./scripted-upstream.ts";
 function setup(settings: Partial<Settings> = {}, installed: string[] = ["llama3.2:latest"]) {
   const s = scriptedUpstream();
   s.installed = installed;
-  const config = configFrom({ modelsCacheMs: 60_000, pullRetryAfter: 60_000, pullGrace: 0, ...settings });
+  const config = configFrom({ modelsCacheMs: 60_000, pullRetryAfterMs: 60_000, pullGraceMs: 0, ...settings });
   const catalog = createCatalog(s.upstream, config.modelsCacheMs);
   const pulls = new PullManager({
     upstream: s.upstream,

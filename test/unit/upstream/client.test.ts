@@ -42,9 +42,9 @@ describe("upstream client", () => {
       idleTimeoutMs: 0,
       fetch: rec.fetch,
     });
-    const req = new Request("http://proxy.lan:11435/api/tags?x=1", {
+    const req = new Request("http://proxy.lan:11480/api/tags?x=1", {
       headers: {
-        host: "proxy.lan:11435",
+        host: "proxy.lan:11480",
         connection: "keep-alive, x-drop",
         "x-drop": "1",
         origin: "http://a",

@@ -1,8 +1,6 @@
 // Zod builders for the model settings (aliases, keep-alive durations), read from one string each.
 import { z } from "zod";
-
-/** What Ollama's keep_alive accepts: seconds as a number, or a Go duration such as `5m`, `1h30m`, `-1m`. */
-export type KeepAlive = number | string;
+import type { KeepAlive } from "../wire/ollama.ts";
 
 const GO_DURATION = /^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h))+$/;
 const SECONDS = /^[-+]?(\d+(\.\d*)?|\.\d+)$/;

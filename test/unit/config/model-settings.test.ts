@@ -1,7 +1,7 @@
 // The model settings: parsing, defaults and one-line start-up errors.
 import { describe, expect, test } from "bun:test";
 import { configFrom, loadConfig } from "../../../src/config/index.ts";
-import { parseKeepAlive } from "../../../src/models/setting-schemas.ts";
+import { parseKeepAlive } from "../../../src/config/model-settings.ts";
 
 function load(env: Record<string, string>) {
   return loadConfig({ argv: [], env, cwd: "/", version: "test" });
@@ -21,8 +21,8 @@ test("defaults: auto-pull on, nothing else configured", () => {
   expect(config.keepAlive).toBeNull();
   expect(config.modelKeepAlive).toEqual({});
   expect(config.pullAllow).toEqual([]);
-  expect(config.pullRetryAfter).toBe(30_000);
-  expect(config.pullGrace).toBe(30_000);
+  expect(config.pullRetryAfterMs).toBe(30_000);
+  expect(config.pullGraceMs).toBe(30_000);
   expect(config.modelsCacheMs).toBe(5000);
 });
 
