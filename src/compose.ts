@@ -6,6 +6,7 @@ import type { Config } from "./config/index.ts";
 import { createModelFeature, type ModelFeature } from "./features/models/index.ts";
 import { createPluginsRoutes } from "./features/plugins/routes.ts";
 import type { Logger } from "./log.ts";
+import type { PullWaitTiming } from "./models/pull-wait.ts";
 import { createAgentStage } from "./pipeline/agent-stage.ts";
 import { createUpstreamClient, type FetchLike, type UpstreamClient } from "./upstream/client.ts";
 
@@ -16,6 +17,8 @@ export interface ComposeInput {
   agentSettings?: AgentSettingsMap;
   /** Replaces global fetch for upstream calls (tests). */
   fetch?: FetchLike;
+  /** Pacing that only tests change: pull progress texts, the agents folder's reload debounce. */
+  tuning?: { pullTiming?: Partial<PullWaitTiming>; agentReloadDebounceMs?: number };
 }
 
 export interface ComposedProxy {
@@ -23,6 +26,10 @@ export interface ComposedProxy {
   registry: AgentRegistry;
   models: ModelFeature;
   upstream: UpstreamClient;
+  /** Background work once the server listens: reads the model list, warms WARM_MODELS up. */
+  start(): Promise<void>;
+  /** Stops watching the agents folder and stops warm-ups and pulls in flight. */
+  stop(): void;
 }
 
 export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> {
@@ -37,9 +44,10 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     logger,
     settings: input.agentSettings,
     watch: config.agentsWatch,
+    debounceMs: input.tuning?.agentReloadDebounceMs,
   });
   await registry.ready;
-  const models = createModelFeature({ config, upstream, logger });
+  const models = createModelFeature({ config, upstream, logger, timing: input.tuning?.pullTiming });
   const app = createApp({
     config,
     logger,
@@ -58,5 +66,15 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     extraModels: models.extraModels,
     features: [models.routes, createPluginsRoutes({ registry })],
   });
-  return { app, registry, models, upstream };
+  return {
+    app,
+    registry,
+    models,
+    upstream,
+    start: () => models.start(),
+    stop() {
+      registry.close();
+      models.stop();
+    },
+  };
 }
