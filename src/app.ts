@@ -1,21 +1,20 @@
 // createApp(deps): the one Hono app, composed of feature sub-apps; no side effects.
 import { Hono } from "hono";
 import type { Config } from "./config/index.ts";
-import { createNativeChatRoutes } from "./features/chat/native-routes.ts";
-import { createHealthRoutes } from "./features/health/routes.ts";
+import { createNativeChatRoutes } from "./features/chat/routes.ts";
+import { createHealthRoutes, type HealthDeps } from "./features/health/routes.ts";
 import { createMetricsRoutes } from "./features/metrics/routes.ts";
-import { createOpenAIChatRoutes } from "./features/openai/chat-routes.ts";
-import { createOpenAIModelRoutes } from "./features/openai/models-routes.ts";
+import { createOpenAIRoutes } from "./features/openai/routes.ts";
 import type { ExtraModel } from "./features/openai/translate/index.ts";
 import { createPassthroughRoutes } from "./features/passthrough/routes.ts";
+import { ollamaErrors } from "./http/error-handler.ts";
 import type { Logger } from "./log.ts";
 import { createProxyMetrics } from "./metrics/proxy-metrics.ts";
 import { allowedHosts } from "./middleware/allowed-hosts.ts";
 import { cors } from "./middleware/cors.ts";
-import { renderError } from "./middleware/render-error.ts";
 import { requestContext } from "./middleware/request-context.ts";
-import { type ModelService, plainModels } from "./models/types.ts";
-import type { AgentStage } from "./pipeline/agent-plan.ts";
+import type { ModelService } from "./models/types.ts";
+import type { AgentStage } from "./pipeline/agent-stage.ts";
 import type { PipelineDeps } from "./pipeline/run-turn.ts";
 import type { AppEnv } from "./types.ts";
 import type { UpstreamClient } from "./upstream/client.ts";
@@ -26,42 +25,39 @@ export interface AppDeps {
   upstream: UpstreamClient;
   version: string;
   startedAt: number;
-  models?: ModelService;
-  agents?: AgentStage | null;
-  /** Feature sub-apps mounted before the pass-through (model management, plugins, metrics). */
-  features?: Hono<AppEnv>[];
-  /** Extra /health sections, e.g. model status. */
-  healthSections?: Record<string, () => unknown | Promise<unknown>>;
-  /** Agent counts for /health. */
-  agentCounts?: () => { loaded: number; failed: number };
+  models: ModelService;
+  agents: AgentStage;
+  /** Feature sub-apps mounted before the pass-through (model management, plugins). */
+  features: Hono<AppEnv>[];
+  /** Extra /health sections and agent counts. */
+  health: Pick<HealthDeps, "agents" | "sections">;
   /** Entries listed by /v1/models beside the installed models (aliases). */
-  extraModels?: () => ExtraModel[];
+  extraModels: () => ExtraModel[];
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
-  const { config, logger, upstream } = deps;
+  const { config, upstream } = deps;
   const app = new Hono<AppEnv>();
   const metrics = createProxyMetrics();
   app.use(
     requestContext({
-      logger,
+      logger: deps.logger,
       accessLog: config.accessLog,
-      requestIdleTimeout: config.upstreamIdleTimeoutSeconds,
+      requestIdleTimeoutSeconds: config.upstreamIdleTimeoutSeconds,
       metrics,
       basePath: config.basePath,
+      upstreamUrl: upstream.baseUrl,
     }),
   );
   if (config.hostCheckEnabled) app.use(allowedHosts());
   app.use(cors(config.corsOrigins));
 
+  // The pipeline always produces progress events; each dialect's renderer decides how they show.
   const pipeline: PipelineDeps = {
     upstream,
-    models: deps.models ?? plainModels,
-    agents: deps.agents ?? null,
-    loadProgress: {
-      afterMs: config.progressNative === "none" ? 0 : config.progressAfterMs,
-      everyMs: config.progressEveryMs,
-    },
+    models: deps.models,
+    agents: deps.agents,
+    loadProgress: { afterMs: config.progressAfterMs, everyMs: config.progressEveryMs },
   };
 
   const routes = new Hono<AppEnv>();
@@ -72,33 +68,28 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       version: deps.version,
       startedAt: deps.startedAt,
       timeoutMs: config.healthTimeoutMs,
-      agents: deps.agentCounts,
-      sections: deps.healthSections,
+      ...deps.health,
     }),
   );
+  routes.route("/", createNativeChatRoutes({ pipeline, progressStyle: config.progressNative }));
   routes.route(
     "/",
-    createNativeChatRoutes({
+    createOpenAIRoutes({
       pipeline,
-      render: {
-        upstreamUrl: upstream.baseUrl,
-        progressStyle: config.progressNative,
-      },
+      progressStyle: config.progressOpenAI,
+      models: deps.models,
+      extraModels: deps.extraModels,
+      basePath: config.basePath,
     }),
-  );
-  routes.route("/", createOpenAIChatRoutes({ pipeline, progressStyle: config.progressOpenAI }));
-  routes.route(
-    "/",
-    createOpenAIModelRoutes({ upstream, models: pipeline.models, extraModels: deps.extraModels }),
   );
   routes.route("/", createMetricsRoutes(metrics));
-  for (const feature of deps.features ?? []) routes.route("/", feature);
+  for (const feature of deps.features) routes.route("/", feature);
   // Last: whatever no feature claimed goes to Ollama as it is.
   routes.route("/", createPassthroughRoutes({ upstream, basePath: config.basePath }));
   app.route(config.basePath || "/", routes);
 
   // Same text and type as Ollama's router, for paths outside the configured base path.
   app.notFound((c) => c.text("404 page not found", 404));
-  app.onError((err, c) => renderError(err, c, config.basePath));
+  app.onError(ollamaErrors);
   return app;
 }

@@ -60,9 +60,8 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
       timeoutMs: config.agentTimeoutMs,
       unknownCommand: config.unknownCommand,
     }),
-    agentCounts: () => registry.counts(),
     models: models.service,
-    healthSections: { models: models.health },
+    health: { agents: () => registry.counts(), sections: { models: models.health } },
     extraModels: models.extraModels,
     features: [models.routes, createPluginsRoutes({ registry })],
   });

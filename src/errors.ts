@@ -1,10 +1,10 @@
-// The one error type the proxy throws, and its rendering in the Ollama and OpenAI dialects.
+// The one error type the proxy throws, and its envelopes in the Ollama and OpenAI dialects.
 
 export type ErrorOrigin = "proxy" | "upstream";
 
 /** An error with an HTTP status and the side that caused it; rendered once, in the route's dialect. */
 export class ProxyError extends Error {
-  override readonly name = "ProxyError";
+  override readonly name: string = "ProxyError";
   constructor(
     readonly status: number,
     message: string,
@@ -17,15 +17,41 @@ export class ProxyError extends Error {
   }
 }
 
+/**
+ * A model the upstream lacks and the proxy could not (or may not) pull. The message keeps Ollama's own
+ * words first — clients and scripts match on `model 'x' not found` — and says why after them.
+ */
+export class ModelUnavailableError extends ProxyError {
+  override readonly name = "ModelUnavailableError";
+  constructor(
+    readonly model: string,
+    /** Why it could not be had: the pull's outcome or the setting that forbids pulling it. */
+    readonly reason: string,
+    status = 404,
+  ) {
+    const origin = status === 404 ? "proxy" : "upstream";
+    super(status, `model '${model}' not found (${reason})`, origin, null, status === 404 ? "model_not_found" : null);
+  }
+}
+
+/** Any thrown value as a ProxyError (unknown failures are the proxy's own 500s). */
+export function toProxyError(err: unknown): ProxyError {
+  if (err instanceof ProxyError) return err;
+  // Hono's HTTPException (and other errors carrying an HTTP status) keep their status.
+  const status = (err as { status?: unknown } | null)?.status;
+  const message = err instanceof Error ? err.message : String(err);
+  if (typeof status === "number" && status >= 400 && status < 600) return new ProxyError(status, message || "bad request");
+  return new ProxyError(500, `internal proxy error: ${message}`);
+}
+
 const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
 
 /** Ollama's error envelope: `{"error": "..."}` with a JSON content type so ollama-js shows the text. */
-export function ollamaErrorResponse(status: number, message: string, headers?: Bun.HeadersInit): Response {
-  const res = new Response(JSON.stringify({ error: message }), { status, headers: JSON_HEADERS });
-  if (headers) for (const [k, v] of new Headers(headers)) res.headers.set(k, v);
-  return res;
+export function ollamaErrorResponse(status: number, message: string): Response {
+  return new Response(JSON.stringify({ error: message }), { status, headers: JSON_HEADERS });
 }
 
+/** The `type` OpenAI (and Ollama's /v1) gives each status. */
 export function openAIErrorType(status: number): string {
   if (status === 400 || status === 413 || status === 422) return "invalid_request_error";
   if (status === 401) return "authentication_error";
@@ -35,33 +61,22 @@ export function openAIErrorType(status: number): string {
   return "api_error";
 }
 
+export interface OpenAIErrorBody {
+  error: { message: string; type: string; param: string | null; code: string | null };
+}
+
 export function openAIErrorObject(
   message: string,
   status: number,
   param: string | null = null,
   code: string | null = null,
-) {
+): OpenAIErrorBody {
   return { error: { message, type: openAIErrorType(status), param, code } };
 }
 
-export function openAIErrorResponse(err: {
-  status: number;
-  message: string;
-  param?: string | null;
-  code?: string | null;
-}): Response {
-  return new Response(
-    JSON.stringify(openAIErrorObject(err.message, err.status, err.param ?? null, err.code ?? null)),
-    {
-      status: err.status,
-      headers: JSON_HEADERS,
-    },
-  );
-}
-
-/** Any thrown value as a ProxyError (unknown failures are the proxy's own 500s). */
-export function toProxyError(err: unknown): ProxyError {
-  if (err instanceof ProxyError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  return new ProxyError(500, `internal proxy error: ${message}`);
+export function openAIErrorResponse(err: ProxyError): Response {
+  return new Response(JSON.stringify(openAIErrorObject(err.message, err.status, err.param, err.code)), {
+    status: err.status,
+    headers: JSON_HEADERS,
+  });
 }

@@ -33,7 +33,7 @@ export async function main(): Promise<void> {
   process.on("unhandledRejection", (reason) => logger.error("unhandled rejection", { error: reason }));
   process.on("uncaughtException", (error) => logger.error("uncaught exception", { error }));
 
-  const { app, registry, models, upstream } = await composeProxy({
+  const { app, registry, upstream, start, stop } = await composeProxy({
     config,
     logger,
     version: PROXY_VERSION,
@@ -55,7 +55,7 @@ export async function main(): Promise<void> {
     agents: registry.counts(),
   });
   // Warm-up runs in the background: the proxy serves while configured models load.
-  void models.start();
+  void start();
   // Say at once whether Ollama answers: the commonest first-run problem is a wrong OLLAMA_URL.
   void probeUpstream(upstream, config.healthTimeoutMs).then((probe) => {
     if (probe.reachable) logger.info("upstream reachable", { upstream: probe.url, version: probe.version });
@@ -71,7 +71,7 @@ export async function main(): Promise<void> {
     graceSeconds: config.shutdownGraceSeconds,
     onStop: () => registry.close(),
     // Pulls others wait on may finish within the grace period; only then are the rest stopped.
-    beforeExit: () => models.stop(),
+    beforeExit: stop,
   });
 }
 

@@ -1,25 +1,13 @@
 // Types shared by the Hono app, its middleware and its features.
+import type { ProxyError } from "./errors.ts";
 import type { Logger } from "./log.ts";
 
-/** What the proxy knows about one request while it is served; the access log line is made from it. */
-export interface RequestInfo {
-  id: string;
-  method: string;
-  path: string;
-  startedAt: number;
-  logger: Logger;
-  model?: string;
-  /** Agents activated by slash commands, in chain order. */
-  agents?: string[];
-  /** True once a feature hands the body to the stream meter; the meter writes the log line at the end. */
-  streamed: boolean;
-  status?: number;
-  bytes?: number;
-  ttfbMs?: number;
-  outcome?: "ok" | "upstream_error" | "cancelled" | "error";
-  error?: string;
-  /** Writes the access line and records metrics; called exactly once per request. */
-  finish(status: number): void;
+/** What every part of a request may read about it; made once by the request-context middleware. */
+export interface RequestScope {
+  readonly id: string;
+  readonly startedAt: number;
+  /** Bound to the request id: every line about this request carries it. */
+  readonly logger: Logger;
 }
 
 /**
@@ -31,7 +19,19 @@ export interface ServerBindings {
   requestIP?: (req: Request) => { address: string } | null;
 }
 
+/**
+ * Facts a route reports for the access line, each set once (`c.set`) by the one stage that knows it;
+ * the request-context middleware alone assembles the record from them.
+ */
 export interface AppEnv {
   Bindings: ServerBindings;
-  Variables: { info: RequestInfo };
+  Variables: {
+    request: RequestScope;
+    /** The model the request is about (resolved, when the route resolves names). */
+    model: string | undefined;
+    /** Agents activated by slash commands, in chain order. */
+    agents: readonly string[] | undefined;
+    /** A failure a streamed answer reported in-band (the status line had gone out as 200). */
+    streamError: ProxyError | undefined;
+  };
 }

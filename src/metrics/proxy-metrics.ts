@@ -1,5 +1,5 @@
 // The proxy's own metrics, fed by the end of every request (the same record as the access line).
-import type { RequestInfo } from "../types.ts";
+import type { AccessRecord } from "../middleware/request-context.ts";
 import { Counter, Gauge, Histogram, MetricsRegistry } from "./registry.ts";
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
@@ -42,7 +42,7 @@ export function routeLabel(path: string): string {
 export interface ProxyMetrics {
   registry: MetricsRegistry;
   started(): void;
-  finished(info: RequestInfo, status: number, basePath: string): void;
+  finished(record: AccessRecord): void;
 }
 
 export function createProxyMetrics(): ProxyMetrics {
@@ -79,18 +79,17 @@ export function createProxyMetrics(): ProxyMetrics {
     started: () => {
       inFlight++;
     },
-    finished(info, status, basePath) {
+    finished(r) {
       inFlight--;
       // Every label value here is from a closed set (known routes, HTTP method tokens, status digits,
       // outcome names, agent names matching [a-z0-9_-]), so labels are rendered without escaping.
-      const route = `route="${routeLabel(info.path.slice(basePath.length) || "/")}"`;
-      const outcome = info.outcome ?? (status >= 500 ? "error" : "ok");
-      requests.incRendered(`${route},method="${info.method}",status="${status}"`);
-      duration.observeRendered((performance.now() - info.startedAt) / 1000, route);
-      if (info.ttfbMs !== undefined) ttfb.observeRendered(info.ttfbMs / 1000, route);
-      if (info.bytes) bytes.incRendered(route, info.bytes);
-      outcomes.incRendered(`outcome="${outcome}"`);
-      for (const agent of info.agents ?? []) agents.incRendered(`agent="${agent}",outcome="${outcome}"`);
+      const route = `route="${routeLabel(r.route)}"`;
+      requests.inc(`${route},method="${r.method}",status="${r.status}"`);
+      duration.observe(r.durationMs / 1000, route);
+      if (r.ttfbMs !== undefined) ttfb.observe(r.ttfbMs / 1000, route);
+      if (r.bytes) bytes.inc(route, r.bytes);
+      outcomes.inc(`outcome="${r.outcome}"`);
+      for (const agent of r.agents ?? []) agents.inc(`agent="${agent}",outcome="${r.outcome}"`);
     },
   };
 }

@@ -1,7 +1,8 @@
 // How configured aliases show in model lists: /api/tags entries marked `alias_of`, /v1/models ids.
-import type { Catalog, TagEntry } from "./catalog.ts";
+import type { TagEntry } from "../wire/ollama.ts";
+import type { Catalog } from "./catalog.ts";
 import { modelKey, pullRefusal } from "./names.ts";
-import type { ModelConfig } from "./service.ts";
+import type { ModelSettings } from "./types.ts";
 
 /** The /v1/models extra entry shape (structurally `ExtraModel` of the OpenAI feature). */
 export interface AliasModel {
@@ -20,7 +21,7 @@ function withTag(name: string): string {
  * use; an alias that could only fail is left out. `installed` null = unknown, so every alias is listed.
  */
 export function listedAliases(
-  config: ModelConfig,
+  config: ModelSettings,
   installed: (name: string) => boolean | null,
 ): Array<[alias: string, target: string]> {
   return Object.entries(config.modelAliases).filter(([, target]) => {
@@ -33,7 +34,7 @@ export function listedAliases(
 }
 
 /** Entries appended to /api/tags: the target's own details plus `alias_of`; names never duplicate. */
-export function aliasTagEntries(config: ModelConfig, models: readonly TagEntry[], since: Date): TagEntry[] {
+export function aliasTagEntries(config: ModelSettings, models: readonly TagEntry[], since: Date): TagEntry[] {
   const byKey = new Map(models.map((m) => [modelKey(m.name), m]));
   const out: TagEntry[] = [];
   for (const [alias, target] of listedAliases(config, (t) => byKey.has(modelKey(t)))) {
@@ -67,7 +68,7 @@ export function aliasTagEntries(config: ModelConfig, models: readonly TagEntry[]
 }
 
 /** Extra /v1/models entries: ids exactly as configured, since OpenAI tools match ids verbatim. */
-export function aliasModels(config: ModelConfig, catalog: Catalog): AliasModel[] {
+export function aliasModels(config: ModelSettings, catalog: Catalog): AliasModel[] {
   const known = catalog.names() !== null;
   return listedAliases(config, (t) => (known ? catalog.has(t) : null)).map(([alias, target]) => {
     const modified = catalog.entry(target)?.modified_at;

@@ -1,14 +1,7 @@
 // Which models the upstream has: /api/tags, trusted for a short while and re-read on a miss.
 import type { UpstreamClient } from "../upstream/client.ts";
+import type { TagEntry, TagsResponse } from "../wire/ollama.ts";
 import { modelKey } from "./names.ts";
-
-/** The part of an /api/tags entry the proxy reads; the rest is kept for alias listings. */
-export interface TagEntry {
-  name: string;
-  model?: string;
-  modified_at?: string;
-  [field: string]: unknown;
-}
 
 export interface Catalog {
   /** True when `name` is installed per a list younger than the cache time (no upstream call). */
@@ -40,7 +33,7 @@ export function createCatalog(upstream: UpstreamClient, cacheMs: number): Catalo
 
   async function read(timeoutMs?: number): Promise<boolean> {
     try {
-      const tags = await upstream.json<{ models?: TagEntry[] | null }>("/api/tags", { timeoutMs });
+      const tags = await upstream.json<TagsResponse>("/api/tags", { timeoutMs });
       update(tags?.models ?? []);
       return true;
     } catch {

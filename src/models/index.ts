@@ -1,23 +1,23 @@
 // Public door of model management: builds the catalog, pulls, service, warm-up and status together.
-import type { Config } from "../config/index.ts";
 import type { Logger } from "../log.ts";
 import type { UpstreamClient } from "../upstream/client.ts";
 import { type AliasModel, aliasModels, aliasTagEntries } from "./aliases.ts";
-import { type Catalog, createCatalog, type TagEntry } from "./catalog.ts";
+import type { TagEntry } from "../wire/ollama.ts";
+import { type Catalog, createCatalog } from "./catalog.ts";
 import { PullManager } from "./pull-manager.ts";
 import type { PullWaitTiming } from "./pull-wait.ts";
 import { createModelService, type ManagedModels } from "./service.ts";
 import { type ModelStatus, modelStatus } from "./status.ts";
+import type { ModelSettings } from "./types.ts";
 import { createWarmer } from "./warm.ts";
 
 export type { AliasModel } from "./aliases.ts";
-export type { TagEntry } from "./catalog.ts";
 export { isCloudModel, modelKey } from "./names.ts";
 export type { PullManager } from "./pull-manager.ts";
 export type { ModelStatus } from "./status.ts";
 
 export interface ModelCoreDeps {
-  config: Config;
+  config: ModelSettings;
   upstream: UpstreamClient;
   logger: Logger;
   /** Progress pacing for pulls (tests shorten it); defaults from PROGRESS_AFTER_MS and ~1 s. */
@@ -51,8 +51,8 @@ export function createModelCore(deps: ModelCoreDeps): ModelCore {
     },
   });
   const timing: PullWaitTiming = {
-    firstAfterMs:
-      config.progressNative === "none" && config.progressOpenAI === "none" ? 0 : config.progressAfterMs,
+    // Always paced from PROGRESS_AFTER_MS: each dialect's renderer decides whether the texts show.
+    firstAfterMs: config.progressAfterMs,
     heartbeatMs: Math.min(1000, config.progressEveryMs),
     minGapMs: 250,
     ...deps.timing,

@@ -2,17 +2,9 @@
 import { ProxyError } from "../errors.ts";
 import { readNdjson } from "../streams/ndjson.ts";
 import { type UpstreamClient, upstreamErrorMessage } from "../upstream/client.ts";
+import type { PullLine } from "../wire/ollama.ts";
 import { describeNetworkError, isAbortError } from "../upstream/network-error.ts";
 
-/** One progress line as Ollama sends it (§3.5); unknown fields are kept for subscribers. */
-export interface PullLine {
-  status?: string;
-  digest?: string;
-  total?: number;
-  completed?: number;
-  error?: string;
-  [field: string]: unknown;
-}
 
 export type PullOutcome =
   | { ok: true }
@@ -110,8 +102,7 @@ export class PullJob {
         return { ok: false, cancelled: false, message, status: res.status, refused: true };
       }
       let success = false;
-      for await (const raw of readNdjson(res.body)) {
-        const line = raw as PullLine;
+      for await (const line of readNdjson<PullLine>(res.body)) {
         if (typeof line.error === "string") return this.failed(line.error);
         this.record(line);
         if (line.status === "success") success = true;

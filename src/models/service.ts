@@ -1,49 +1,26 @@
 // The ModelService the chat pipeline calls: aliases and default model, keep-alive defaults, and
 // availability (pull on demand, single-flight, with progress texts).
-import type { Config } from "../config/index.ts";
-import { ProxyError } from "../errors.ts";
-import type { Dialect } from "../pipeline/turn.ts";
-import type { KeepAlive } from "../wire/ollama.ts";
+import { ModelUnavailableError } from "../errors.ts";
 import type { Catalog } from "./catalog.ts";
 import { isCloudModel, modelKey, pullRefusal } from "./names.ts";
 import type { PullManager } from "./pull-manager.ts";
 import { type PullWaitTiming, waitForPull } from "./pull-wait.ts";
-import type { ModelService } from "./types.ts";
-
-export type ModelConfig = Pick<
-  Config,
-  | "modelAliases"
-  | "defaultModel"
-  | "autoPull"
-  | "pullAllow"
-  | "pullDeny"
-  | "keepAlive"
-  | "modelKeepAlive"
-  | "warmModels"
-  | "warmOnPull"
->;
+import type { ModelService, ModelSettings } from "./types.ts";
 
 export interface ModelServiceDeps {
-  config: ModelConfig;
+  config: ModelSettings;
   catalog: Catalog;
   pulls: PullManager;
   timing: PullWaitTiming;
 }
 
-export interface ManagedModels extends ModelService {
-  /** The configured keep_alive for a (resolved) model, or null for Ollama's default. */
-  keepAliveFor(model: string): KeepAlive | null;
-}
+export type ManagedModels = ModelService;
 
 /** Registry answers that mean "no such model" rather than "try again later". */
 const NOT_FOUND = /file does not exist|not found|invalid model name/i;
 
-export function notAvailable(model: string, why: string, status = 404): ProxyError {
-  return new ProxyError(
-    status,
-    `model '${model}' is not available: ${why}`,
-    status === 404 ? "proxy" : "upstream",
-  );
+function notAvailable(model: string, reason: string, status = 404): ModelUnavailableError {
+  return new ModelUnavailableError(model, reason, status);
 }
 
 export function createModelService(deps: ModelServiceDeps): ManagedModels {
@@ -73,27 +50,19 @@ export function createModelService(deps: ModelServiceDeps): ManagedModels {
     if (failure) {
       const ago = Math.round((Date.now() - failure.at) / 1000);
       const left = Math.ceil((failure.retryAt - Date.now()) / 1000);
-      const why = `${failure.message} (the pull failed ${ago}s ago; the next try is allowed in ${left}s)`;
+      const why = `pull failed ${ago}s ago: ${failure.message}; the next try is allowed in ${left}s`;
       throw notAvailable(model, why, statusOf(failure.message));
     }
     const outcome = yield* waitForPull(pulls.join(model), model, signal, deps.timing);
     if (outcome.ok) return;
     if (outcome.cancelled) throw notAvailable(model, `the pull was stopped: ${outcome.message}`, 503);
-    throw notAvailable(model, outcome.message, statusOf(outcome.message));
+    throw notAvailable(model, `pull failed: ${outcome.message}`, statusOf(outcome.message));
   }
 
   return {
     resolve,
     ensure,
     keepAliveFor,
-    applyDefaults(body: Record<string, unknown>, model: string, dialect: Dialect): boolean {
-      // Native clients can send keep_alive themselves; OpenAI SDKs cannot (ollama/ollama#5013).
-      if (dialect !== "openai" || body.keep_alive != null) return false;
-      const value = keepAliveFor(model);
-      if (value === null) return false;
-      body.keep_alive = value;
-      return true;
-    },
   };
 }
 

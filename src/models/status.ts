@@ -1,8 +1,9 @@
 // The model status view for GET /models and the /health `models` section.
 import type { UpstreamClient } from "../upstream/client.ts";
+import type { PsResponse } from "../wire/ollama.ts";
 import type { Catalog } from "./catalog.ts";
 import type { PullManager } from "./pull-manager.ts";
-import type { ModelConfig } from "./service.ts";
+import type { ModelSettings } from "./types.ts";
 import type { Warmer, WarmState } from "./warm.ts";
 
 export interface ModelStatus {
@@ -26,21 +27,20 @@ export interface ModelStatus {
 }
 
 export interface StatusDeps {
-  config: ModelConfig;
+  config: ModelSettings;
   upstream: UpstreamClient;
   catalog: Catalog;
   pulls: PullManager;
   warmer: Warmer;
 }
 
-type Ps = { models?: Array<{ name: string; expires_at?: string; size_vram?: number }> | null };
 
 /** Bounded by `timeoutMs`: /health must answer even when the upstream hangs. */
 export async function modelStatus(deps: StatusDeps, timeoutMs: number): Promise<ModelStatus> {
   const { config, catalog, pulls } = deps;
   const [present, loaded] = await Promise.all([
     catalog.refresh(timeoutMs).then((ok) => (ok ? catalog.names() : null)),
-    deps.upstream.json<Ps>("/api/ps", { timeoutMs }).then(
+    deps.upstream.json<PsResponse>("/api/ps", { timeoutMs }).then(
       (ps) =>
         (ps?.models ?? []).map((m) => ({ name: m.name, expiresAt: m.expires_at, sizeVram: m.size_vram })),
       () => null,

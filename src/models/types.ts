@@ -1,24 +1,32 @@
-// What the chat pipeline asks of model management: which model, is it there, what defaults apply.
-import type { Dialect } from "../pipeline/turn.ts";
+// What the chat pipeline asks of model management: which model, is it there, what keep-alive applies.
+import type { KeepAlive } from "../wire/ollama.ts";
 
 export interface ModelService {
   /** Applies aliases, the default model and name normalisation; "" when the request names none. */
-  resolve(requested: string, dialect: Dialect): string;
+  resolve(requested: string): string;
   /**
    * Makes sure the upstream has `model`, pulling it when configuration allows. Yields progress texts
-   * while it waits; throws a ProxyError (404 naming the model and why) when it cannot be had.
+   * while it waits; throws a ModelUnavailableError when it cannot be had.
    */
   ensure(model: string, signal: AbortSignal): AsyncIterable<string>;
-  /**
-   * Fills request defaults that some clients cannot send themselves (keep_alive for OpenAI clients).
-   * Returns true when it changed the body.
-   */
-  applyDefaults(body: Record<string, unknown>, model: string, dialect: Dialect): boolean;
+  /** The configured keep_alive for a (resolved) model, or null for Ollama's default. */
+  keepAliveFor(model: string): KeepAlive | null;
 }
 
-/** No model management: names pass through and Ollama answers for missing models itself. */
-export const plainModels: ModelService = {
-  resolve: (requested) => requested,
-  async *ensure() {},
-  applyDefaults: () => false,
-};
+/** The settings model management reads (the proxy's Config has them all). */
+export interface ModelSettings {
+  readonly modelAliases: Readonly<Record<string, string>>;
+  readonly defaultModel: string;
+  readonly autoPull: boolean;
+  readonly pullAllow: readonly string[];
+  readonly pullDeny: readonly string[];
+  readonly keepAlive: KeepAlive | null;
+  readonly modelKeepAlive: Readonly<Record<string, KeepAlive>>;
+  readonly warmModels: readonly string[];
+  readonly warmOnPull: boolean;
+  readonly modelsCacheMs: number;
+  readonly pullRetryAfterMs: number;
+  readonly pullGraceMs: number;
+  readonly progressAfterMs: number;
+  readonly progressEveryMs: number;
+}

@@ -34,7 +34,7 @@ export function createWarmer(deps: WarmerDeps): Warmer {
   const { upstream, logger, models } = deps;
   const stopper = new AbortController();
   const states = new Map<string, WarmState>();
-  const wanted = () => new Set(deps.warmModels.map((m) => modelKey(models.resolve(m, "ollama"))));
+  const wanted = () => new Set(deps.warmModels.map((m) => modelKey(models.resolve(m))));
   const set = (model: string, state: WarmState["state"], error?: string) =>
     states.set(modelKey(model), { model, state, at: new Date().toISOString(), ...(error ? { error } : {}) });
 
@@ -73,7 +73,7 @@ export function createWarmer(deps: WarmerDeps): Warmer {
     async start() {
       for (const name of deps.warmModels) {
         if (stopper.signal.aborted) return;
-        const model = models.resolve(name, "ollama");
+        const model = models.resolve(name);
         try {
           for await (const _ of models.ensure(model, stopper.signal)) {
             // Nobody to show start-up progress to; the pull itself is logged.

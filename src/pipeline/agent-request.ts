@@ -1,11 +1,12 @@
-// Converts native request bodies to the dialect-neutral AgentRequest agents edit, and back.
+// Converts native request bodies to the dialect-neutral AgentRequest agents edit, and back (new objects).
 import type { AgentMessage, AgentRequest } from "../agents/types.ts";
-import type { TurnKind } from "./turn.ts";
+import type { Message } from "../wire/ollama.ts";
+import type { NativeRequest, TurnKind } from "./turn.ts";
 
 const CHAT_OWN = new Set(["model", "messages", "options", "format", "think", "stream"]);
 const GENERATE_OWN = new Set(["model", "prompt", "system", "images", "options", "format", "think", "stream"]);
 
-export function toAgentRequest(kind: TurnKind, body: Record<string, unknown>): AgentRequest {
+export function toAgentRequest(kind: TurnKind, body: Readonly<NativeRequest>): AgentRequest {
   const own = kind === "chat" ? CHAT_OWN : GENERATE_OWN;
   const extra: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(body)) if (!own.has(k)) extra[k] = v;
@@ -13,20 +14,17 @@ export function toAgentRequest(kind: TurnKind, body: Record<string, unknown>): A
     kind,
     model: String(body.model ?? ""),
     messages: kind === "chat" ? chatMessages(body) : generateMessages(body),
-    options: { ...((body.options as Record<string, unknown> | undefined) ?? {}) },
+    options: { ...(body.options ?? {}) },
     extra,
   };
-  if (body.format !== undefined) request.format = body.format;
-  if (body.think !== undefined) request.think = body.think as AgentRequest["think"];
+  if (body.format != null) request.format = body.format;
+  if (body.think != null) request.think = body.think;
   return request;
 }
 
-export function fromAgentRequest(
-  request: AgentRequest,
-  original: Record<string, unknown>,
-): Record<string, unknown> {
-  const body: Record<string, unknown> = { ...request.extra, model: request.model };
-  if (request.kind === "chat") body.messages = request.messages;
+export function fromAgentRequest(request: AgentRequest, original: Readonly<NativeRequest>): NativeRequest {
+  const body: NativeRequest = { ...request.extra, model: request.model };
+  if (request.kind === "chat") body.messages = request.messages as Message[];
   else {
     const system = request.messages.filter((m) => m.role === "system").map((m) => m.content);
     const others = request.messages.filter((m) => m.role !== "system");
@@ -35,17 +33,17 @@ export function fromAgentRequest(
     const images = others.flatMap((m) => m.images ?? []);
     if (images.length) body.images = images;
   }
-  if (Object.keys(request.options).length || original.options !== undefined) body.options = request.options;
-  if (request.format !== undefined) body.format = request.format;
+  if (Object.keys(request.options).length || original.options != null) body.options = request.options;
+  if (request.format !== undefined) body.format = request.format as NativeRequest["format"];
   if (request.think !== undefined) body.think = request.think;
   if (original.stream !== undefined) body.stream = original.stream;
   return body;
 }
 
-function chatMessages(body: Record<string, unknown>): AgentMessage[] {
+function chatMessages(body: Readonly<NativeRequest>): AgentMessage[] {
   const list = Array.isArray(body.messages) ? body.messages : [];
   return list
-    .filter((m): m is Record<string, unknown> => !!m && typeof m === "object")
+    .filter((m): m is Message => !!m && typeof m === "object")
     .map((m) => ({
       ...m,
       role: String(m.role ?? "user"),
@@ -53,11 +51,11 @@ function chatMessages(body: Record<string, unknown>): AgentMessage[] {
     }));
 }
 
-function generateMessages(body: Record<string, unknown>): AgentMessage[] {
+function generateMessages(body: Readonly<NativeRequest>): AgentMessage[] {
   const messages: AgentMessage[] = [];
   if (typeof body.system === "string" && body.system) messages.push({ role: "system", content: body.system });
   const user: AgentMessage = { role: "user", content: typeof body.prompt === "string" ? body.prompt : "" };
-  if (Array.isArray(body.images) && body.images.length) user.images = body.images as string[];
+  if (Array.isArray(body.images) && body.images.length) user.images = [...body.images];
   messages.push(user);
   return messages;
 }

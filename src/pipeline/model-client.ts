@@ -3,6 +3,7 @@ import type { AgentRequest, AnswerPiece, ModelCall, ModelClient } from "../agent
 import { ProxyError } from "../errors.ts";
 import { readNdjson } from "../streams/ndjson.ts";
 import { type UpstreamClient, upstreamErrorMessage } from "../upstream/client.ts";
+import type { ChatChunk, ChatRequest, Message } from "../wire/ollama.ts";
 
 export function createModelClient(
   upstream: UpstreamClient,
@@ -11,15 +12,15 @@ export function createModelClient(
 ): ModelClient {
   async function* stream(call: ModelCall): AsyncGenerator<AnswerPiece> {
     const base = defaults();
-    const body: Record<string, unknown> = {
+    const body: ChatRequest = {
       model: call.model ?? base.model,
-      messages: call.messages,
+      messages: call.messages as Message[],
       stream: true,
       options: call.options ?? base.options,
     };
-    if (call.format !== undefined) body.format = call.format;
+    if (call.format !== undefined) body.format = call.format as ChatRequest["format"];
     if (call.think !== undefined) body.think = call.think;
-    if (base.extra.keep_alive !== undefined) body.keep_alive = base.extra.keep_alive;
+    if (base.extra.keep_alive !== undefined) body.keep_alive = base.extra.keep_alive as ChatRequest["keep_alive"];
     const res = await upstream.call("/api/chat", {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -29,8 +30,7 @@ export function createModelClient(
     if (!res.ok)
       throw new ProxyError(res.status, upstreamErrorMessage(await res.text(), res.status), "upstream");
     if (!res.body) return;
-    for await (const raw of readNdjson(res.body)) {
-      const chunk = raw as { error?: string; message?: { content?: string; thinking?: string } };
+    for await (const chunk of readNdjson<ChatChunk>(res.body)) {
       if (typeof chunk.error === "string") throw new ProxyError(502, chunk.error, "upstream");
       const content = chunk.message?.content ?? "";
       const thinking = chunk.message?.thinking;

@@ -1,84 +1,103 @@
-// The chat pipeline: agents' plan → model resolution and availability → request hooks → the answer
-// (upstream or a takeover agent) → response transforms, as a stream of events a renderer consumes.
-import type { AnswerPiece, ResponseTransform } from "../agents/types.ts";
+// The chat pipeline as a function of its input: agents' plan → model (aliases, default) → request
+// hooks → the body to send, then the answer as events: pull/load progress, the upstream's answer
+// (untouched, or parsed chunks through the chain's transforms) or a takeover agent's answer.
 import { ProxyError } from "../errors.ts";
 import type { ModelService } from "../models/types.ts";
 import { readNdjson } from "../streams/ndjson.ts";
 import type { UpstreamClient } from "../upstream/client.ts";
 import { upstreamErrorMessage } from "../upstream/client.ts";
 import { clientHeadersForUpstream } from "../upstream/headers.ts";
-import { describeNetworkError, isAbortError } from "../upstream/network-error.ts";
-import { type AgentStage, NO_AGENTS } from "./agent-plan.ts";
-import { chunkContent, makeChunk, makeDoneChunk, setChunkContent } from "./native-chunks.ts";
-import type { ChatTurn, NativeChunk, TurnEvent } from "./turn.ts";
-import { type ProgressTiming, waitWithProgress } from "./wait-with-progress.ts";
+import { upstreamBrokeOff, upstreamEndedEarly } from "../upstream/network-error.ts";
+import type { InferenceChunk } from "../wire/ollama.ts";
+import type { AgentPlan, AgentStage, PreparedTurn } from "./agent-stage.ts";
+import { chunkContent, makeChunk, makeDoneChunk, withContent } from "./chunks.ts";
+import { type ProgressTiming, waitWithProgress } from "./progress.ts";
+import type { NativeRequest, TurnEvent, TurnInput, TurnResult } from "./turn.ts";
 
 export interface PipelineDeps {
   upstream: UpstreamClient;
   models: ModelService;
   agents: AgentStage | null;
-  /** When to tell a streaming client that the upstream is still silent (model load). */
+  /** When a silent upstream (model load) produces progress events; renderers decide what shows. */
   loadProgress: ProgressTiming;
 }
 
-export async function* runTurn(turn: ChatTurn, deps: PipelineDeps): AsyncGenerator<TurnEvent> {
-  const plan = deps.agents?.plan(turn) ?? NO_AGENTS;
+export async function runTurn(input: TurnInput, deps: PipelineDeps): Promise<TurnResult> {
+  const plan: AgentPlan = deps.agents?.plan(input) ?? { kind: "none", body: input.body };
   if (plan.kind === "reply") {
-    yield* replyEvents(turn, turn.requestedModel, plan.text);
-    return;
+    const model = deps.models.resolve(input.body.model ?? "");
+    return { model, agents: [], body: null, events: replyEvents(input, model, plan.text) };
   }
-  if (plan.kind === "chain") turn.info.agents = plan.names;
-
-  let model = deps.models.resolve(turn.requestedModel, turn.dialect);
-  if (!model) throw missingModel(turn);
-  if (model !== turn.body.model) turn.body.model = model;
-  turn.info.model = model;
-  const defaulted = deps.models.applyDefaults(turn.body, model, turn.dialect);
-  yield* ensureModel(turn, deps, model);
-
-  let transform: ResponseTransform | null = null;
+  const agents = plan.kind === "chain" ? plan.names : [];
+  let body = withModel(plan.body, resolveModel(input, deps, plan.body.model));
+  let prepared: PreparedTurn | null = null;
   if (plan.kind === "chain") {
-    const prepared = await plan.prepare(turn.kind, turn.body);
-    turn.body = prepared.body;
-    transform = prepared.transform;
-    if (prepared.body.model !== model) {
-      // An agent picked another model (e.g. a translation model): it gets the same treatment.
-      model = deps.models.resolve(String(prepared.body.model ?? ""), turn.dialect) || model;
-      turn.body.model = model;
-      turn.info.model = model;
-      yield* ensureModel(turn, deps, model);
-    }
-    if (prepared.takeover) {
-      yield* takeoverEvents(turn, String(turn.body.model), prepared.takeover, transform);
-      return;
-    }
+    prepared = await plan.prepare(body);
+    // An agent may pick another model (a translation model, say): it is resolved like the client's.
+    body = withModel(prepared.body, resolveModel(input, deps, prepared.body.model));
   }
-
-  const parse = transform !== null || turn.needsChunks;
+  const model = body.model as string;
+  if (prepared?.takeover) {
+    const events = takeoverEvents(input, deps, model, prepared);
+    return { model, agents, body: null, events };
+  }
+  body = withKeepAlive(input, deps, body, model);
+  const transform = prepared?.transform ?? null;
+  const parse = transform !== null || input.needsChunks;
   // Parsed turns always stream from the upstream: transforms work per chunk, and the proxy folds the
   // stream itself when the client asked for one object.
-  if (parse) turn.body.stream = true;
-  const unchanged =
-    !parse &&
-    !defaulted &&
-    plan.kind === "none" &&
-    !plan.edited &&
-    turn.originalText !== undefined &&
-    model === turn.requestedModel;
-  const payload = unchanged ? (turn.originalText as string) : JSON.stringify(turn.body);
-  const call = deps.upstream.call(`/api/${turn.kind}`, {
+  if (parse && body.stream !== true) body = { ...body, stream: true };
+  return { model, agents, body, events: answerEvents(input, deps, body, transform, parse) };
+}
+
+function resolveModel(input: TurnInput, deps: PipelineDeps, requested: unknown): string {
+  const model = deps.models.resolve(typeof requested === "string" ? requested : "");
+  if (!model) throw input.missingModel;
+  return model;
+}
+
+function withModel(body: Readonly<NativeRequest>, model: string): Readonly<NativeRequest> {
+  return body.model === model ? body : { ...body, model };
+}
+
+function withKeepAlive(
+  input: TurnInput,
+  deps: PipelineDeps,
+  body: Readonly<NativeRequest>,
+  model: string,
+): Readonly<NativeRequest> {
+  if (!input.fillKeepAlive || body.keep_alive != null) return body;
+  const keepAlive = deps.models.keepAliveFor(model);
+  return keepAlive === null ? body : { ...body, keep_alive: keepAlive };
+}
+
+async function* ensureModel(input: TurnInput, deps: PipelineDeps, model: string): AsyncGenerator<TurnEvent> {
+  for await (const text of deps.models.ensure(model, input.signal)) yield { type: "progress", text };
+}
+
+async function* answerEvents(
+  input: TurnInput,
+  deps: PipelineDeps,
+  body: Readonly<NativeRequest>,
+  transform: PreparedTurn["transform"],
+  parse: boolean,
+): AsyncGenerator<TurnEvent> {
+  const model = body.model as string;
+  yield* ensureModel(input, deps, model);
+  const headers = clientHeadersForUpstream(input.headers);
+  headers.set("content-type", "application/json");
+  const untouched = body === input.body && input.bodyText !== undefined;
+  const call = deps.upstream.call(`/api/${input.kind}`, {
     method: "POST",
-    headers: upstreamHeaders(turn.headers),
-    body: payload,
-    signal: turn.signal,
+    headers,
+    body: untouched ? input.bodyText : JSON.stringify(body),
+    signal: input.signal,
   });
-  const timing = turn.clientStream ? deps.loadProgress : { afterMs: 0, everyMs: 0 };
   const res = yield* waitWithProgress(
     call,
-    timing,
+    deps.loadProgress,
     (ms) => `waiting for ${model} to load (${Math.round(ms / 1000)}s)`,
   );
-
   if (!parse) {
     yield { type: "upstream", response: res };
     return;
@@ -86,95 +105,64 @@ export async function* runTurn(turn: ChatTurn, deps: PipelineDeps): AsyncGenerat
   if (!res.ok || !res.body) {
     throw new ProxyError(res.status, upstreamErrorMessage(await res.text(), res.status), "upstream");
   }
-  yield* upstreamChunks(turn, res.body, transform, deps.upstream.baseUrl);
-}
-
-async function* ensureModel(turn: ChatTurn, deps: PipelineDeps, model: string): AsyncGenerator<TurnEvent> {
-  for await (const text of deps.models.ensure(model, turn.signal)) {
-    if (turn.clientStream) yield { type: "progress", text };
-  }
-}
-
-/** The client's own headers go upstream too (auth for cloud models, ids); the body may have changed. */
-function upstreamHeaders(client: Headers): Headers {
-  const headers = clientHeadersForUpstream(client);
-  headers.set("content-type", "application/json");
-  return headers;
-}
-
-function missingModel(turn: ChatTurn): ProxyError {
-  if (turn.dialect === "openai")
-    return new ProxyError(400, "you must provide a model parameter", "proxy", "model");
-  return turn.kind === "chat"
-    ? new ProxyError(400, "model is required")
-    : new ProxyError(404, "model '' not found");
+  yield* upstreamChunks(input, res.body, transform, deps.upstream.baseUrl);
 }
 
 async function* upstreamChunks(
-  turn: ChatTurn,
-  body: ReadableStream<Uint8Array>,
-  transform: ResponseTransform | null,
+  input: TurnInput,
+  source: ReadableStream<Uint8Array>,
+  transform: PreparedTurn["transform"],
   upstreamUrl: string,
 ): AsyncGenerator<TurnEvent> {
+  const { kind } = input;
   let sawDone = false;
   try {
-    for await (const raw of readNdjson(body)) {
-      const chunk = raw as NativeChunk;
+    for await (const chunk of readNdjson<InferenceChunk>(source)) {
       // Ollama's in-band failure after the stream started; Ollama itself reports these as 500s
       // when it folds a stream for "stream": false.
       if (typeof chunk.error === "string") throw new ProxyError(500, chunk.error, "upstream");
-      if (transform) {
-        setChunkContent(turn.kind, chunk, await transform.chunk(chunkContent(turn.kind, chunk)));
-        if (chunk.done === true) {
-          const held = transform.flush ? await transform.flush() : "";
-          if (held)
-            yield {
-              type: "chunk",
-              chunk: makeChunk(turn.kind, String(chunk.model ?? ""), { content: held }),
-            };
-        }
+      sawDone = chunk.done === true;
+      if (!transform) {
+        yield { type: "chunk", chunk };
+        continue;
       }
-      if (chunk.done === true) sawDone = true;
-      yield { type: "chunk", chunk };
+      const text = await transform.chunk(chunkContent(kind, chunk));
+      if (!sawDone) {
+        yield { type: "chunk", chunk: withContent(kind, chunk, text) };
+        continue;
+      }
+      // The end: what the chain still holds goes out after this chunk's own text, on its own line
+      // before the final one, stamped with the final chunk's time so no line goes back in time.
+      const held = transform.flush ? await transform.flush() : "";
+      const tail = text + held;
+      if (tail) yield { type: "chunk", chunk: makeChunk(kind, chunk.model ?? "", { content: tail }, chunk.created_at) };
+      yield { type: "chunk", chunk: withContent(kind, chunk, "") };
     }
   } catch (err) {
-    if (err instanceof ProxyError || isAbortError(err)) throw err;
-    if (err instanceof SyntaxError) {
-      throw new ProxyError(502, `upstream Ollama at ${upstreamUrl} sent a line that is not JSON`, "upstream");
-    }
-    throw new ProxyError(
-      502,
-      `upstream Ollama at ${upstreamUrl} broke off the response: ${describeNetworkError(err)}`,
-      "upstream",
-    );
+    throw upstreamBrokeOff(upstreamUrl, err);
   }
-  if (!sawDone) {
-    throw new ProxyError(
-      502,
-      `upstream Ollama at ${upstreamUrl} ended the stream without a final message`,
-      "upstream",
-    );
-  }
+  if (!sawDone) throw upstreamEndedEarly(upstreamUrl);
 }
 
 async function* takeoverEvents(
-  turn: ChatTurn,
+  input: TurnInput,
+  deps: PipelineDeps,
   model: string,
-  pieces: AsyncIterable<string | AnswerPiece>,
-  transform: ResponseTransform | null,
+  prepared: PreparedTurn,
 ): AsyncGenerator<TurnEvent> {
-  for await (const item of pieces) {
-    const piece = typeof item === "string" ? { content: item } : item;
+  yield* ensureModel(input, deps, model);
+  const { transform } = prepared;
+  for await (const piece of prepared.takeover ?? []) {
     const content = transform ? await transform.chunk(piece.content) : piece.content;
     if (!content && !piece.thinking) continue;
-    yield { type: "chunk", chunk: makeChunk(turn.kind, model, { content, thinking: piece.thinking }) };
+    yield { type: "chunk", chunk: makeChunk(input.kind, model, { content, thinking: piece.thinking }) };
   }
   const held = transform?.flush ? await transform.flush() : "";
-  if (held) yield { type: "chunk", chunk: makeChunk(turn.kind, model, { content: held }) };
-  yield { type: "chunk", chunk: makeDoneChunk(turn.kind, model) };
+  if (held) yield { type: "chunk", chunk: makeChunk(input.kind, model, { content: held }) };
+  yield { type: "chunk", chunk: makeDoneChunk(input.kind, model) };
 }
 
-async function* replyEvents(turn: ChatTurn, model: string, text: string): AsyncGenerator<TurnEvent> {
-  yield { type: "chunk", chunk: makeChunk(turn.kind, model, { content: text }) };
-  yield { type: "chunk", chunk: makeDoneChunk(turn.kind, model) };
+async function* replyEvents(input: TurnInput, model: string, text: string): AsyncGenerator<TurnEvent> {
+  yield { type: "chunk", chunk: makeChunk(input.kind, model, { content: text }) };
+  yield { type: "chunk", chunk: makeDoneChunk(input.kind, model) };
 }

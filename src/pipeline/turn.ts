@@ -1,36 +1,48 @@
-// The dialect-neutral unit of work behind /api/chat, /api/generate and the /v1 chat routes.
-import type { RequestInfo } from "../types.ts";
+// The dialect-neutral unit of work behind every chat route: what goes into the pipeline, what comes out.
+import type { Logger } from "../log.ts";
+import type { ProxyError } from "../errors.ts";
+import type { ChatRequest, GenerateRequest, InferenceChunk } from "../wire/ollama.ts";
 
 export type TurnKind = "chat" | "generate";
-export type Dialect = "ollama" | "openai";
 
-export interface ChatTurn {
-  kind: TurnKind;
-  dialect: Dialect;
-  /** The native Ollama request body; unknown fields ride along untouched. */
-  body: Record<string, unknown>;
-  /** The client's own bytes (native routes): sent upstream as they are when nothing changed the body. */
-  originalText?: string;
+/** A native request body of either kind; which one is known from the turn's kind. */
+export type NativeRequest = ChatRequest & GenerateRequest;
+
+/** Read-only: every stage returns a new body instead of editing this one. */
+export interface TurnInput {
+  readonly kind: TurnKind;
+  /** The client's request as a native Ollama body (a dialect translates its own into this). */
+  readonly body: Readonly<NativeRequest>;
+  /** The client's own bytes: sent upstream as they are when the body to send is `body` itself. */
+  readonly bodyText?: string;
   /** Whether the client asked for a stream (the upstream may stream either way). */
-  clientStream: boolean;
-  /** The model as the client named it ("" when none). */
-  requestedModel: string;
-  /** The client's headers, passed upstream (minus hop-by-hop, Host rewritten) like on any other route. */
-  headers: Headers;
-  signal: AbortSignal;
-  info: RequestInfo;
-  /** The renderer needs parsed chunks (OpenAI dialect), so raw upstream bytes cannot be handed over. */
-  needsChunks: boolean;
+  readonly clientStream: boolean;
+  /** The renderer translates chunks, so the upstream's bytes cannot be handed over as they are. */
+  readonly needsChunks: boolean;
+  /** Fill `keep_alive` from the settings when the body has none (OpenAI clients cannot send it). */
+  readonly fillKeepAlive: boolean;
+  /** What this route answers when the request names no model and there is no default. */
+  readonly missingModel: ProxyError;
+  /** The client's headers, passed upstream (auth for cloud models, ids) minus hop-by-hop ones. */
+  readonly headers: Headers;
+  readonly signal: AbortSignal;
+  readonly logger: Logger;
 }
 
-/** A native response object: an /api/chat or /api/generate chunk as JSON. */
-export type NativeChunk = Record<string, unknown>;
+export interface TurnResult {
+  /** The model the answer comes from (after aliases, the default model and agents). */
+  readonly model: string;
+  /** Agents activated by slash commands, in chain order. */
+  readonly agents: readonly string[];
+  /** The body sent upstream (`=== input.body` when the client's bytes go untouched); null when none is. */
+  readonly body: Readonly<NativeRequest> | null;
+  /** The answer. Errors thrown before its first event still have a status line to use. */
+  readonly events: AsyncGenerator<TurnEvent>;
+}
 
 export type TurnEvent =
-  /** Waiting on something slow (a pull, a model load); how it shows is up to the dialect. */
+  /** Waiting on something slow (a pull, a model load); each renderer decides whether it shows. */
   | { type: "progress"; text: string }
-  /** The upstream's own answer, untouched: the fast path (may be an error status). */
+  /** The upstream's own answer, untouched: the fast path (may carry an error status). */
   | { type: "upstream"; response: Response }
-  | { type: "chunk"; chunk: NativeChunk }
-  /** A failure after the turn started; ends the turn. */
-  | { type: "error"; message: string; status: number };
+  | { type: "chunk"; chunk: InferenceChunk };

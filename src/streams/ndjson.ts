@@ -2,8 +2,11 @@
 
 const encoder = new TextEncoder();
 
-/** One object per `\n`-terminated line; a partial last line is kept until its newline arrives. */
-export async function* readNdjson(body: ReadableStream<Uint8Array>): AsyncGenerator<unknown> {
+/**
+ * One object per `\n`-terminated line; a partial last line is kept until its newline arrives. The
+ * type is the caller's promise about the stream (Ollama's wire types); lines are not validated.
+ */
+export async function* readNdjson<T>(body: ReadableStream<Uint8Array>): AsyncGenerator<T> {
   const decoder = new TextDecoder();
   const reader = body.getReader();
   let pending = "";
@@ -12,16 +15,18 @@ export async function* readNdjson(body: ReadableStream<Uint8Array>): AsyncGenera
       const { done, value } = await reader.read();
       if (done) break;
       pending += decoder.decode(value, { stream: true });
+      let start = 0;
       let newline = pending.indexOf("\n");
       while (newline !== -1) {
-        const line = pending.slice(0, newline).trim();
-        pending = pending.slice(newline + 1);
-        if (line) yield JSON.parse(line);
-        newline = pending.indexOf("\n");
+        const line = pending.slice(start, newline).trim();
+        if (line) yield JSON.parse(line) as T;
+        start = newline + 1;
+        newline = pending.indexOf("\n", start);
       }
+      pending = pending.slice(start);
     }
     const rest = (pending + decoder.decode()).trim();
-    if (rest) yield JSON.parse(rest);
+    if (rest) yield JSON.parse(rest) as T;
   } finally {
     // Stopping early (client gone, agent failed) must close the upstream connection too.
     reader.cancel().catch(() => {});

@@ -34,6 +34,31 @@ export function upstreamUnreachable(upstreamUrl: string, err: unknown): ProxyErr
   );
 }
 
+/**
+ * What a failure while reading an upstream answer is reported as: the one wording of "the upstream
+ * broke off" for every route. ProxyErrors and aborts (the client left) pass through unchanged.
+ */
+export function upstreamBrokeOff(upstreamUrl: string, cause: unknown): unknown {
+  if (cause instanceof ProxyError || isAbortError(cause)) return cause;
+  if (cause instanceof SyntaxError) {
+    return new ProxyError(502, `upstream Ollama at ${upstreamUrl} sent a line that is not JSON`, "upstream");
+  }
+  return new ProxyError(
+    502,
+    `upstream Ollama at ${upstreamUrl} broke off the response: ${describeNetworkError(cause)}`,
+    "upstream",
+  );
+}
+
+/** A stream that ended without Ollama's final `done` object: never relayed as if it were complete. */
+export function upstreamEndedEarly(upstreamUrl: string): ProxyError {
+  return new ProxyError(
+    502,
+    `upstream Ollama at ${upstreamUrl} ended the stream without a final message`,
+    "upstream",
+  );
+}
+
 export function isAbortError(err: unknown): boolean {
   return !!err && typeof err === "object" && (err as { name?: unknown }).name === "AbortError";
 }

@@ -1,9 +1,7 @@
 // Small shared helpers of the model routes: reading a JSON body loosely and forwarding upstream.
 import type { Context } from "hono";
-import { meteredResponse } from "../../middleware/stream-meter.ts";
 import type { AppEnv } from "../../types.ts";
 import type { UpstreamClient } from "../../upstream/client.ts";
-import { describeNetworkError } from "../../upstream/network-error.ts";
 
 /** The body as an object, or null when it is not one (the upstream then answers in its own words). */
 export function parseObject(text: string): Record<string, unknown> | null {
@@ -43,11 +41,5 @@ export async function forwardWithBody(
   // The body may have been rewritten (alias → target), so its old length must not travel with it.
   headers.delete("content-length");
   const req = new Request(raw.url, { method: raw.method, headers, body: bodyText, signal: raw.signal });
-  return relay(c, await opts.upstream.forward(req, path + new URL(raw.url).search), opts);
-}
-
-export function relay(c: Context<AppEnv>, res: Response, opts: ForwardOptions): Response {
-  const describe = (err: unknown) =>
-    `upstream Ollama at ${opts.upstream.baseUrl} broke off the response: ${describeNetworkError(err)}`;
-  return meteredResponse(c, res, { describe });
+  return opts.upstream.forward(req, path + new URL(raw.url).search);
 }

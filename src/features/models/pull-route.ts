@@ -1,11 +1,11 @@
 // POST /api/pull through the single-flight pulls: a client joining a pull in flight gets its progress.
 import type { Context } from "hono";
-import { meteredResponse } from "../../middleware/stream-meter.ts";
 import type { ModelCore } from "../../models/index.ts";
-import type { PullLine, PullOutcome } from "../../models/pull-job.ts";
+import type { PullOutcome } from "../../models/pull-job.ts";
 import type { PullLease } from "../../models/pull-manager.ts";
 import { ndjsonLine } from "../../streams/ndjson.ts";
 import type { AppEnv } from "../../types.ts";
+import type { PullLine } from "../../wire/ollama.ts";
 import { clientHeadersForUpstream } from "../../upstream/headers.ts";
 import { type ForwardOptions, forwardWithBody, namedModel, parseObject } from "./forward.ts";
 
@@ -55,7 +55,7 @@ export function createPullHandler(core: ModelCore, opts: ForwardOptions) {
     const named = namedModel(body);
     // Bodies Ollama would refuse (no name, bad JSON) get its own answer, word for word.
     if (!body || !named) return forwardWithBody(c, "/api/pull", text, opts);
-    c.get("info").model = named.name;
+    c.set("model", named.name);
     const headers = clientHeadersForUpstream(c.req.raw.headers);
     // Explicit pulls are a user's decision: no allow/deny list and no backoff, unlike pulls on demand.
     const feed = follow(core.pulls.join(named.name, { body, headers }));
@@ -78,7 +78,7 @@ export function createPullHandler(core: ModelCore, opts: ForwardOptions) {
       // Like Ollama, nothing is sent before the first line, so a refusal keeps its status.
       const early = "outcome" in first ? failureOf(first.outcome) : null;
       if (early) return jsonResponse({ error: early.message }, early.status);
-      return meteredResponse(c, streamOf(first, feed));
+      return streamOf(first, feed);
     } finally {
       if (body.stream === false || signal.aborted) feed.close();
     }

@@ -1,8 +1,11 @@
 // The model routes: /api/pull (single-flight), /api/tags with aliases, alias-aware show/embed, GET /models.
 import { Hono } from "hono";
-import type { ModelCore, TagEntry } from "../../models/index.ts";
+import { ModelUnavailableError, ProxyError } from "../../errors.ts";
+import { ollamaErrors } from "../../http/error-handler.ts";
+import type { ModelCore } from "../../models/index.ts";
+import type { TagEntry } from "../../wire/ollama.ts";
 import type { AppEnv } from "../../types.ts";
-import { type ForwardOptions, forwardWithBody, namedModel, parseObject, relay } from "./forward.ts";
+import { type ForwardOptions, forwardWithBody, namedModel, parseObject } from "./forward.ts";
 import { createPullHandler } from "./pull-route.ts";
 
 export interface ModelRoutesDeps extends ForwardOptions {
@@ -14,6 +17,18 @@ export interface ModelRoutesDeps extends ForwardOptions {
 /** Routes naming a model that clients also use with aliases; embeddings also pull on demand. */
 const ALIAS_ROUTES = ["/api/show", "/api/embed", "/api/embeddings"] as const;
 
+/** One JSON answer: nothing can be shown while a pull runs. The failure speaks as Ollama's embed does. */
+async function ensureForEmbed(core: ModelCore, model: string, signal: AbortSignal): Promise<void> {
+  try {
+    for await (const _ of core.service.ensure(model, signal)) {
+      // progress texts are dropped
+    }
+  } catch (err) {
+    if (!(err instanceof ModelUnavailableError)) throw err;
+    throw new ProxyError(err.status, `model "${model}" not found, try pulling it first (${err.reason})`, err.origin);
+  }
+}
+
 export function createModelRoutes(deps: ModelRoutesDeps): Hono<AppEnv> {
   const { core, upstream } = deps;
   const app = new Hono<AppEnv>();
@@ -23,7 +38,7 @@ export function createModelRoutes(deps: ModelRoutesDeps): Hono<AppEnv> {
   // GET also serves HEAD (Hono routes it here and drops the body).
   app.get("/api/tags", async (c) => {
     const res = await upstream.forward(c.req.raw, `/api/tags${new URL(c.req.url).search}`);
-    if (!res.ok || !res.body || c.req.method === "HEAD") return relay(c, res, deps);
+    if (!res.ok || !res.body || c.req.method === "HEAD") return res;
     const text = await res.text();
     const parsed = parseObject(text);
     const models = Array.isArray(parsed?.models) ? (parsed.models as TagEntry[]) : null;
@@ -41,18 +56,15 @@ export function createModelRoutes(deps: ModelRoutesDeps): Hono<AppEnv> {
       const body = parseObject(text);
       const named = namedModel(body);
       if (!body || !named) return forwardWithBody(c, path, text, deps);
-      c.get("info").model = named.name;
-      const model = core.service.resolve(named.name, "ollama");
-      if (path !== "/api/show") {
-        for await (const _ of core.service.ensure(model, c.req.raw.signal)) {
-          // One JSON answer: nothing can be shown while a pull runs.
-        }
-      }
+      const model = core.service.resolve(named.name);
+      c.set("model", model);
+      if (path !== "/api/show") await ensureForEmbed(core, model, c.req.raw.signal);
       if (model === named.name) return forwardWithBody(c, path, text, deps);
       return forwardWithBody(c, path, JSON.stringify({ ...body, [named.field]: model }), deps);
     });
   }
 
   app.get("/models", async (c) => c.json(await core.status(deps.statusTimeoutMs)));
+  app.onError(ollamaErrors);
   return app;
 }

@@ -4,6 +4,7 @@ import { ProxyError } from "../../errors.ts";
 import type { ModelService } from "../../models/types.ts";
 import type { AppEnv } from "../../types.ts";
 import type { UpstreamClient } from "../../upstream/client.ts";
+import type { EmbedResponse, TagsResponse } from "../../wire/ollama.ts";
 import { readOpenAIJson } from "./read-body.ts";
 import {
   type ExtraModel,
@@ -19,11 +20,10 @@ export interface OpenAIModelDeps {
   extraModels?: () => ExtraModel[];
 }
 
-type Tags = { models?: Array<{ name: string; model?: string; modified_at?: string | Date }> };
 
 export function createOpenAIModelRoutes(deps: OpenAIModelDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const tags = (signal: AbortSignal) => deps.upstream.json<Tags>("/api/tags", { signal });
+  const tags = (signal: AbortSignal) => deps.upstream.json<TagsResponse>("/api/tags", { signal });
 
   app.get("/v1/models", async (c) =>
     c.json(toModelList(await tags(c.req.raw.signal), deps.extraModels?.() ?? [])),
@@ -42,18 +42,15 @@ export function createOpenAIModelRoutes(deps: OpenAIModelDeps): Hono<AppEnv> {
 
   app.post("/v1/embeddings", async (c) => {
     const translated = translateEmbeddingsRequest(await readOpenAIJson(c.req.raw));
-    const model = deps.models.resolve(translated.requestedModel, "openai");
-    c.get("info").model = model;
+    const model = deps.models.resolve(translated.requestedModel);
+    c.set("model", model);
     for await (const _ of deps.models.ensure(model, c.req.raw.signal)) {
       // Embeddings are one-shot: nothing to show while a pull runs.
     }
-    const native = await deps.upstream.json<{ embeddings?: number[][]; prompt_eval_count?: number }>(
-      "/api/embed",
-      {
-        payload: { ...translated.body, model },
-        signal: c.req.raw.signal,
-      },
-    );
+    const native = await deps.upstream.json<EmbedResponse>("/api/embed", {
+      payload: { ...translated.body, model },
+      signal: c.req.raw.signal,
+    });
     return c.json(
       toEmbeddingsResponse(native, {
         model: translated.requestedModel,

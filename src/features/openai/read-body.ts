@@ -1,11 +1,10 @@
-// Reads a /v1 JSON body; failures become OpenAI-shaped 400s.
-import { goJsonError } from "../../streams/json-errors.ts";
+// Reads a /v1 JSON body whatever its Content-Type (as Ollama's /v1 does); failures are OpenAI-shaped 400s.
+import { goJsonError } from "../../wire/go-json-errors.ts";
 import { OpenAIRequestError } from "./translate/index.ts";
 
 export async function readOpenAIJson(req: Request): Promise<unknown> {
   const text = await req.text();
-  if (text.trim() === "")
-    throw new OpenAIRequestError("the request body is empty: a JSON object is expected");
+  if (text.trim() === "") throw new OpenAIRequestError("the request body is empty: a JSON object is expected");
   try {
     return JSON.parse(text);
   } catch {

@@ -16,7 +16,7 @@ export {
 export { newChatCompletionId, newCompletionId, newToolCallId } from "./ids.ts";
 export { type ExtraModel, type ModelList, ownerOf, toModel, toModelList, unixSeconds } from "./models.ts";
 export type { NativeChatChunk, NativeGenerateChunk, NativeMessage, NativeToolCall } from "./native-types.ts";
-export { OpenAIRequestError, openAIErrorBody, openAIErrorType } from "./openai-error.ts";
+export { OpenAIRequestError } from "./openai-error.ts";
 export { SSE_DONE, sseData, sseError } from "./sse.ts";
 export {
   type StreamRenderer,

@@ -1,0 +1,18 @@
+// Each dialect's `onError`: the thrown value as a response in that dialect's envelope.
+import type { ErrorHandler } from "hono";
+import { ollamaErrorResponse, type ProxyError, toProxyError } from "../errors.ts";
+import type { AppEnv } from "../types.ts";
+import { isAbortError } from "../upstream/network-error.ts";
+
+/** 499 is what Ollama logs when the client leaves first; nobody reads the body. */
+export const CLIENT_CLOSED = 499;
+
+/** Builds an onError for a sub-app; the access-log middleware reads `c.error` for the log line. */
+export function errorHandler(render: (err: ProxyError) => Response): ErrorHandler<AppEnv> {
+  return function renderError(err, c) {
+    if (isAbortError(err) || c.req.raw.signal.aborted) return new Response(null, { status: CLIENT_CLOSED });
+    return render(toProxyError(err));
+  };
+}
+
+export const ollamaErrors = errorHandler((err) => ollamaErrorResponse(err.status, err.message));
