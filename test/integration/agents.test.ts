@@ -6,10 +6,8 @@ import path from "node:path";
 import { Ollama } from "ollama";
 import OpenAI from "openai";
 import { type FakeOllama, startFakeOllama } from "../helpers/fake-ollama.ts";
-import { eventually, startProxyWithAgents, type TestProxy } from "../helpers/proxy.ts";
+import { eventually, SHIPPED_AGENTS_DIR as SHIPPED, startProxy, type TestProxy } from "../helpers/proxy.ts";
 import { ndjsonLines } from "../helpers/streams.ts";
-
-const SHIPPED = path.resolve(import.meta.dir, "../../agents");
 
 let fake: FakeOllama;
 let proxy: TestProxy;
@@ -18,7 +16,7 @@ let openai: OpenAI;
 
 beforeAll(async () => {
   fake = await startFakeOllama();
-  proxy = await startProxyWithAgents({ upstreamUrl: fake.url, agentsDir: SHIPPED });
+  proxy = await startProxy({ upstreamUrl: fake.url });
   ollama = new Ollama({ host: proxy.url });
   openai = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: "unused" });
 });
@@ -213,11 +211,7 @@ describe("a failing agent", () => {
       `export default { manifest: { name: "slow", description: "never answers" },
         async onRequest() { await new Promise((r) => setTimeout(r, 5000)); } };`,
     );
-    own = await startProxyWithAgents({
-      upstreamUrl: fake.url,
-      agentsDir: dir,
-      settings: { agentTimeoutMs: 200 },
-    });
+    own = await startProxy({ upstreamUrl: fake.url, settings: { agentsDir: dir, agentTimeoutMs: 200 } });
   });
   afterAll(async () => {
     await own.stop();
@@ -277,7 +271,11 @@ describe("plugins and hot reload", () => {
     const agent = (label: string) =>
       `export default { manifest: { name: "tag", description: "tags" }, onRequest(r) { r.messages.at(-1).content += " [${label}]"; } };`;
     await writeFile(file, agent("v1"));
-    const own = await startProxyWithAgents({ upstreamUrl: fake.url, agentsDir: dir, watch: true });
+    const own = await startProxy({
+      upstreamUrl: fake.url,
+      settings: { agentsDir: dir, agentsWatch: true },
+      tuning: { agentReloadDebounceMs: 50 },
+    });
     try {
       const client = new Ollama({ host: own.url });
       const first = await client.chat({
@@ -288,7 +286,7 @@ describe("plugins and hot reload", () => {
       await writeFile(file, agent("v2"));
       await eventually(
         "reload",
-        () => own.registry.snapshot().get("tag")?.definition.onRequest?.toString().includes("v2"),
+        () => own.composed.registry.snapshot().get("tag")?.definition.onRequest?.toString().includes("v2"),
         5000,
       );
       const second = await client.chat({

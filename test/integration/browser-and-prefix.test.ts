@@ -9,7 +9,7 @@ let fake: FakeOllama;
 let proxy: TestProxy;
 beforeAll(async () => {
   fake = await startFakeOllama();
-  proxy = startProxy({ upstreamUrl: fake.url, settings: { corsOrigins: ["https://app.example.com"] } });
+  proxy = await startProxy({ upstreamUrl: fake.url, settings: { corsOrigins: ["https://app.example.com"] } });
 });
 afterAll(async () => {
   await proxy.stop();
@@ -53,7 +53,7 @@ describe("CORS", () => {
 
 describe("path prefix", () => {
   test("PROXY_BASE_PATH serves the API under a prefix for both clients", async () => {
-    const prefixed = startProxy({ upstreamUrl: fake.url, settings: { basePath: "/ollama" } });
+    const prefixed = await startProxy({ upstreamUrl: fake.url, settings: { basePath: "/ollama" } });
     try {
       const ollama = new Ollama({ host: `${prefixed.url}/ollama` });
       expect((await ollama.list()).models.length).toBeGreaterThan(0);
@@ -71,7 +71,7 @@ describe("path prefix", () => {
 
   test("an upstream URL with a path prefix keeps it", async () => {
     fake.reset();
-    const behind = startProxy({ upstreamUrl: `${fake.url}/under/here` });
+    const behind = await startProxy({ upstreamUrl: `${fake.url}/under/here` });
     try {
       await fetch(`${behind.url}/api/tags`);
       expect(fake.requests.at(-1)?.path).toBe("/under/here/api/tags");
@@ -93,13 +93,13 @@ describe("health", () => {
     expect(body.upstream).toMatchObject({ reachable: true, version: "0.12.6" });
     expect(typeof body.upstream.latencyMs).toBe("number");
 
-    const down = startProxy({ upstreamUrl: "http://127.0.0.1:9" });
+    const down = await startProxy({ upstreamUrl: "http://127.0.0.1:9" });
     try {
       const bad = await fetch(`${down.url}/health`);
       expect(bad.status).toBe(503);
       expect(((await bad.json()) as { status: string }).status).toBe("unavailable");
       fake.reset();
-      const live = startProxy({ upstreamUrl: fake.url });
+      const live = await startProxy({ upstreamUrl: fake.url });
       expect((await fetch(`${live.url}/health/live`)).status).toBe(200);
       expect(fake.requests).toHaveLength(0);
       await live.stop();

@@ -7,22 +7,27 @@ import { ndjsonLines } from "../helpers/streams.ts";
 
 let fake: FakeOllama;
 let proxy: TestProxy;
+/** AUTO_PULL off: an unknown model gets Ollama's own 404, word for word, instead of a pull attempt. */
+let verbatim: TestProxy;
 let ollama: Ollama;
 const IMAGE = Buffer.from("fake png bytes").toString("base64");
 
 beforeAll(async () => {
   fake = await startFakeOllama();
-  proxy = startProxy({ upstreamUrl: fake.url, settings: { progressAfterMs: 150, progressEveryMs: 150 } });
+  const settings = { progressAfterMs: 150, progressEveryMs: 150 };
+  proxy = await startProxy({ upstreamUrl: fake.url, settings });
+  verbatim = await startProxy({ upstreamUrl: fake.url, settings: { ...settings, autoPull: false } });
   ollama = new Ollama({ host: proxy.url });
 });
 afterAll(async () => {
   await proxy.stop();
+  await verbatim.stop();
   await fake.stop();
 });
 beforeEach(() => fake.reset());
 
-const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${proxy.url}${path}`, {
+const post = (path: string, body: unknown, headers: Record<string, string> = {}, via = proxy) =>
+  fetch(`${via.url}${path}`, {
     method: "POST",
     body: typeof body === "string" ? body : JSON.stringify(body),
     headers,
@@ -93,7 +98,7 @@ describe("the ollama client", () => {
   });
 
   test("errors keep Ollama's status and text", async () => {
-    const missing = await ollama
+    const missing = await new Ollama({ host: verbatim.url })
       .chat({ model: "llama9", messages: [{ role: "user", content: "x" }] })
       .catch((e) => e);
     expect([missing.status_code, missing.message]).toEqual([404, "model 'llama9' not found"]);
@@ -196,6 +201,7 @@ describe("wire details", () => {
       {
         "x-fake-first-byte-delay-ms": "400",
       },
+      verbatim,
     );
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: "model 'llama9' not found" });

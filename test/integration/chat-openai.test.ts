@@ -10,7 +10,10 @@ let openai: OpenAI;
 
 beforeAll(async () => {
   fake = await startFakeOllama();
-  proxy = startProxy({ upstreamUrl: fake.url, settings: { progressAfterMs: 150, progressEveryMs: 150 } });
+  proxy = await startProxy({
+    upstreamUrl: fake.url,
+    settings: { progressAfterMs: 150, progressEveryMs: 150 },
+  });
   openai = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: "ollama", maxRetries: 0 });
 });
 afterAll(async () => {

@@ -1,17 +1,13 @@
 // GET /metrics: request counts, durations, first-byte times and agent runs, in Prometheus text.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import path from "node:path";
 import { type FakeOllama, startFakeOllama } from "../helpers/fake-ollama.ts";
-import { startProxyWithAgents, type TestProxy } from "../helpers/proxy.ts";
+import { startProxy, type TestProxy } from "../helpers/proxy.ts";
 
 let fake: FakeOllama;
 let proxy: TestProxy;
 beforeAll(async () => {
   fake = await startFakeOllama();
-  proxy = await startProxyWithAgents({
-    upstreamUrl: fake.url,
-    agentsDir: path.resolve(import.meta.dir, "../../agents"),
-  });
+  proxy = await startProxy({ upstreamUrl: fake.url });
 });
 afterAll(async () => {
   await proxy.stop();

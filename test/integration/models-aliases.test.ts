@@ -4,10 +4,10 @@ import { Ollama } from "ollama";
 import OpenAI from "openai";
 import type { Settings } from "../../src/config/settings.ts";
 import { type FakeOllama, startFakeOllama } from "../helpers/fake-ollama.ts";
-import { type ModelProxy, startModelProxy } from "../helpers/model-proxy.ts";
+import { startProxy, type TestProxy } from "../helpers/proxy.ts";
 
 let fake: FakeOllama;
-let proxy: ModelProxy;
+let proxy: TestProxy;
 let ollama: Ollama;
 let openai: OpenAI;
 
@@ -20,7 +20,7 @@ const ALIASES: Partial<Settings> = {
 
 async function restart(settings: Partial<Settings> = {}, start = false) {
   await proxy?.stop();
-  proxy = await startModelProxy({ upstreamUrl: fake.url, settings: { ...ALIASES, ...settings }, start });
+  proxy = await startProxy({ upstreamUrl: fake.url, settings: { ...ALIASES, ...settings }, start });
   ollama = new Ollama({ host: proxy.url });
   openai = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: "ollama", maxRetries: 0 });
 }

@@ -4,11 +4,10 @@ import { Ollama } from "ollama";
 import OpenAI from "openai";
 import type { Settings } from "../../src/config/settings.ts";
 import { type FakeOllama, startFakeOllama } from "../helpers/fake-ollama.ts";
-import { type ModelProxy, startModelProxy } from "../helpers/model-proxy.ts";
-import { eventually } from "../helpers/proxy.ts";
+import { eventually, startProxy, type TestProxy } from "../helpers/proxy.ts";
 
 let fake: FakeOllama;
-let proxy: ModelProxy;
+let proxy: TestProxy;
 let ollama: Ollama;
 let openai: OpenAI;
 
@@ -18,10 +17,10 @@ const TIMING = { minGapMs: 10, heartbeatMs: 50 };
 
 async function restart(settings: Partial<Settings> = {}) {
   await proxy?.stop();
-  proxy = await startModelProxy({
+  proxy = await startProxy({
     upstreamUrl: fake.url,
     settings: { modelsCacheMs: 0, progressAfterMs: 30, progressEveryMs: 100, pullGraceMs: 0, ...settings },
-    timing: TIMING,
+    tuning: { pullTiming: TIMING },
   });
   ollama = new Ollama({ host: proxy.url });
   openai = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: "ollama", maxRetries: 0 });
@@ -152,8 +151,8 @@ describe("waiters that leave", () => {
       for await (const p of stream) if (p.completed) stream.abort(); // like Ctrl-C on `ollama pull`
     })().catch((e: Error) => expect(e.name).toBe("AbortError"));
     await eventually("the upstream pull to be cancelled", () => fake.requestsTo("/api/pull")[0]?.aborted);
-    expect(proxy.feature.core.pulls.active()).toEqual([]);
-    expect(proxy.feature.core.pulls.recentFailures()).toEqual([]);
+    expect(proxy.composed.models.core.pulls.active()).toEqual([]);
+    expect(proxy.composed.models.core.pulls.recentFailures()).toEqual([]);
     // Nothing was poisoned: the next request pulls again and succeeds.
     fake.behaviour.pullChunkDelayMs = 0;
     expect((await ollama.chat({ model: "mistral", messages: hi, stream: false })).message.content).toBe(

@@ -4,12 +4,11 @@ import { Ollama } from "ollama";
 import OpenAI from "openai";
 import type { Settings } from "../../src/config/settings.ts";
 import { type FakeOllama, startFakeOllama } from "../helpers/fake-ollama.ts";
-import { type ModelProxy, startModelProxy } from "../helpers/model-proxy.ts";
-import { eventually } from "../helpers/proxy.ts";
+import { eventually, startProxy, type TestProxy } from "../helpers/proxy.ts";
 import { ndjsonLines } from "../helpers/streams.ts";
 
 let fake: FakeOllama;
-let proxy: ModelProxy;
+let proxy: TestProxy;
 let ollama: Ollama;
 let openai: OpenAI;
 
@@ -23,7 +22,7 @@ const FAST: Partial<Settings> = {
 
 async function restart(settings: Partial<Settings> = {}) {
   await proxy?.stop();
-  proxy = await startModelProxy({ upstreamUrl: fake.url, settings: { ...FAST, ...settings } });
+  proxy = await startProxy({ upstreamUrl: fake.url, settings: { ...FAST, ...settings } });
   ollama = new Ollama({ host: proxy.url });
   openai = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: "ollama", maxRetries: 0 });
 }
@@ -245,6 +244,6 @@ test("a pull failing midway fails every waiter; during the backoff no new pull; 
   expect(fake.requestsTo("/api/pull")).toHaveLength(2);
   await eventually(
     "the failure to clear from the status",
-    () => proxy.feature.core.pulls.recentFailures().length === 0,
+    () => proxy.composed.models.core.pulls.recentFailures().length === 0,
   );
 });

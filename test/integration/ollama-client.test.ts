@@ -2,14 +2,14 @@
 import { afterAll, beforeAll, beforeEach, expect, test } from "bun:test";
 import { Ollama } from "ollama";
 import { type FakeOllama, startFakeOllama } from "../helpers/fake-ollama.ts";
-import { startFullProxy, type TestProxy } from "../helpers/proxy.ts";
+import { startProxy, type TestProxy } from "../helpers/proxy.ts";
 
 let fake: FakeOllama;
 let proxy: TestProxy;
 let ollama: Ollama;
 beforeAll(async () => {
   fake = await startFakeOllama();
-  proxy = await startFullProxy({ upstreamUrl: fake.url });
+  proxy = await startProxy({ upstreamUrl: fake.url });
   ollama = new Ollama({ host: proxy.url });
 });
 afterAll(async () => {

@@ -11,7 +11,10 @@ let ollama: Ollama;
 
 beforeAll(async () => {
   fake = await startFakeOllama();
-  proxy = startProxy({ upstreamUrl: fake.url });
+  // A pull stops once its last client leaves, as it would if /api/pull were passed straight through:
+  // the tests below cancel pulls midway and expect the upstream to see it (and no pull to linger
+  // into the next test, where a new request would join it instead of reaching the fake).
+  proxy = await startProxy({ upstreamUrl: fake.url, settings: { pullGraceMs: 0 } });
   ollama = new Ollama({ host: proxy.url });
 });
 afterAll(async () => {
@@ -93,7 +96,7 @@ describe("wire details", () => {
   test("a foreign Host header is rewritten, so a loopback Ollama accepts proxied requests", async () => {
     // The fake refuses foreign Hosts like Ollama on loopback; the proxy's own guard is off here, as
     // it would be for a proxy listening on 0.0.0.0 for a team.
-    const open = startProxy({ upstreamUrl: fake.url, settings: { hostCheck: "off" } });
+    const open = await startProxy({ upstreamUrl: fake.url, settings: { hostCheck: "off" } });
     try {
       const direct = await fetch(`${fake.url}/api/tags`, { headers: { host: "gpu-box.example.com" } });
       expect(direct.status).toBe(403);
@@ -240,7 +243,7 @@ describe("wire details", () => {
 describe("upstream down", () => {
   test("502 with a JSON error naming the upstream and the cause; ollama-js shows it", async () => {
     const port = await freePort();
-    const down = startProxy({ upstreamUrl: `http://127.0.0.1:${port}` });
+    const down = await startProxy({ upstreamUrl: `http://127.0.0.1:${port}` });
     try {
       const res = await fetch(`${down.url}/api/tags`);
       expect(res.status).toBe(502);

@@ -16,7 +16,7 @@ const slowTags = { headers: { "x-fake-first-byte-delay-ms": "6000" } };
 test.concurrent("a request silent for longer than the connection idle timeout is not cut", async () => {
   // idleTimeout 1 s stands in for Bun's 10 s default so the test stays fast. Bun checks idle sockets on
   // a coarse timer (a cut lands ~4 s after the limit), hence a 6 s silence.
-  const proxy = startProxy({
+  const proxy = await startProxy({
     upstreamUrl: fake.url,
     settings: { idleTimeoutSeconds: 1, progressNative: "none" },
   });
@@ -30,7 +30,7 @@ test.concurrent("a request silent for longer than the connection idle timeout is
 }, 20_000);
 
 test.concurrent("control: with an upstream idle limit configured, the same silence is cut", async () => {
-  const proxy = startProxy({
+  const proxy = await startProxy({
     upstreamUrl: fake.url,
     settings: { idleTimeoutSeconds: 1, upstreamIdleTimeoutSeconds: 1, progressNative: "none" },
   });
