@@ -30,7 +30,13 @@ export class ModelUnavailableError extends ProxyError {
     status = 404,
   ) {
     const origin = status === 404 ? "proxy" : "upstream";
-    super(status, `model '${model}' not found (${reason})`, origin, null, status === 404 ? "model_not_found" : null);
+    super(
+      status,
+      `model '${model}' not found (${reason})`,
+      origin,
+      null,
+      status === 404 ? "model_not_found" : null,
+    );
   }
 }
 
@@ -40,7 +46,8 @@ export function toProxyError(err: unknown): ProxyError {
   // Hono's HTTPException (and other errors carrying an HTTP status) keep their status.
   const status = (err as { status?: unknown } | null)?.status;
   const message = err instanceof Error ? err.message : String(err);
-  if (typeof status === "number" && status >= 400 && status < 600) return new ProxyError(status, message || "bad request");
+  if (typeof status === "number" && status >= 400 && status < 600)
+    return new ProxyError(status, message || "bad request");
   return new ProxyError(500, `internal proxy error: ${message}`);
 }
 

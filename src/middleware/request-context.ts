@@ -45,7 +45,11 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
   return async function requestContextMiddleware(c, next) {
     const incoming = c.req.header("x-request-id");
     const id = incoming && SAFE_ID.test(incoming) ? incoming : crypto.randomUUID();
-    const scope: RequestScope = { id, startedAt: performance.now(), logger: opts.logger.child({ requestId: id }) };
+    const scope: RequestScope = {
+      id,
+      startedAt: performance.now(),
+      logger: opts.logger.child({ requestId: id }),
+    };
     c.set("request", scope);
     opts.metrics.started();
     // Bun.serve cuts a connection idle for `idleTimeout` seconds, and a request waiting on a model load
@@ -73,7 +77,12 @@ function isStreamedType(contentType: string | null): boolean {
   return !!contentType && (contentType.includes("ndjson") || contentType.includes("event-stream"));
 }
 
-function meter(c: Context<AppEnv>, res: Response, scope: RequestScope, opts: RequestContextOptions): Response {
+function meter(
+  c: Context<AppEnv>,
+  res: Response,
+  scope: RequestScope,
+  opts: RequestContextOptions,
+): Response {
   const frame = errorFrameFor(res.headers.get("content-type"));
   let ttfbMs: number | undefined;
   let failure: string | undefined;
@@ -112,7 +121,8 @@ function finish(c: Context<AppEnv>, scope: RequestScope, opts: RequestContextOpt
   let error: string | undefined;
   if (end.cancelled || status === CLIENT_CLOSED) outcome = "cancelled";
   else if (end.failure !== undefined) [outcome, error] = ["upstream_error", end.failure];
-  else if (failed) [outcome, error] = [failed.origin === "upstream" ? "upstream_error" : "error", failed.message];
+  else if (failed)
+    [outcome, error] = [failed.origin === "upstream" ? "upstream_error" : "error", failed.message];
   else if (c.error) [outcome, error] = ["error", c.error.message];
   else if (status >= 500) outcome = "error";
   const path = c.req.path;

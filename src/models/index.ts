@@ -1,8 +1,8 @@
 // Public door of model management: builds the catalog, pulls, service, warm-up and status together.
 import type { Logger } from "../log.ts";
 import type { UpstreamClient } from "../upstream/client.ts";
-import { type AliasModel, aliasModels, aliasTagEntries } from "./aliases.ts";
 import type { TagEntry } from "../wire/ollama.ts";
+import { type AliasModel, aliasModels, aliasTagEntries } from "./aliases.ts";
 import { type Catalog, createCatalog } from "./catalog.ts";
 import { PullManager } from "./pull-manager.ts";
 import type { PullWaitTiming } from "./pull-wait.ts";

@@ -2,9 +2,8 @@
 import { ProxyError } from "../errors.ts";
 import { readNdjson } from "../streams/ndjson.ts";
 import { type UpstreamClient, upstreamErrorMessage } from "../upstream/client.ts";
-import type { PullLine } from "../wire/ollama.ts";
 import { describeNetworkError, isAbortError } from "../upstream/network-error.ts";
-
+import type { PullLine } from "../wire/ollama.ts";
 
 export type PullOutcome =
   | { ok: true }

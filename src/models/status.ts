@@ -34,7 +34,6 @@ export interface StatusDeps {
   warmer: Warmer;
 }
 
-
 /** Bounded by `timeoutMs`: /health must answer even when the upstream hangs. */
 export async function modelStatus(deps: StatusDeps, timeoutMs: number): Promise<ModelStatus> {
   const { config, catalog, pulls } = deps;

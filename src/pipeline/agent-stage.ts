@@ -124,13 +124,18 @@ interface UserText {
 function userText(kind: TurnKind, body: Readonly<NativeRequest>): UserText | null {
   if (kind === "generate") {
     const prompt = body.prompt;
-    return typeof prompt === "string" ? { text: prompt, replace: (text) => ({ ...body, prompt: text }) } : null;
+    return typeof prompt === "string"
+      ? { text: prompt, replace: (text) => ({ ...body, prompt: text }) }
+      : null;
   }
   const messages = body.messages ?? [];
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i];
     if (m && m.role === "user" && typeof m.content === "string") {
-      return { text: m.content, replace: (text) => ({ ...body, messages: replaced(messages, i, { ...m, content: text }) }) };
+      return {
+        text: m.content,
+        replace: (text) => ({ ...body, messages: replaced(messages, i, { ...m, content: text }) }),
+      };
     }
   }
   return null;

@@ -20,7 +20,8 @@ export function createModelClient(
     };
     if (call.format !== undefined) body.format = call.format as ChatRequest["format"];
     if (call.think !== undefined) body.think = call.think;
-    if (base.extra.keep_alive !== undefined) body.keep_alive = base.extra.keep_alive as ChatRequest["keep_alive"];
+    if (base.extra.keep_alive !== undefined)
+      body.keep_alive = base.extra.keep_alive as ChatRequest["keep_alive"];
     const res = await upstream.call("/api/chat", {
       method: "POST",
       headers: { "content-type": "application/json" },

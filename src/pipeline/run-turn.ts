@@ -135,7 +135,11 @@ async function* upstreamChunks(
       // before the final one, stamped with the final chunk's time so no line goes back in time.
       const held = transform.flush ? await transform.flush() : "";
       const tail = text + held;
-      if (tail) yield { type: "chunk", chunk: makeChunk(kind, chunk.model ?? "", { content: tail }, chunk.created_at) };
+      if (tail)
+        yield {
+          type: "chunk",
+          chunk: makeChunk(kind, chunk.model ?? "", { content: tail }, chunk.created_at),
+        };
       yield { type: "chunk", chunk: withContent(kind, chunk, "") };
     }
   } catch (err) {

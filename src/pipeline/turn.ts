@@ -1,6 +1,7 @@
 // The dialect-neutral unit of work behind every chat route: what goes into the pipeline, what comes out.
-import type { Logger } from "../log.ts";
+
 import type { ProxyError } from "../errors.ts";
+import type { Logger } from "../log.ts";
 import type { ChatRequest, GenerateRequest, InferenceChunk } from "../wire/ollama.ts";
 
 export type TurnKind = "chat" | "generate";

@@ -16,7 +16,10 @@ export interface EventEncoder<E> {
 }
 
 /** The first event `shown` accepts; the ones before it are dropped (progress a dialect hides). */
-export async function nextShown<E>(events: AsyncIterator<E>, shown: (event: E) => boolean): Promise<E | undefined> {
+export async function nextShown<E>(
+  events: AsyncIterator<E>,
+  shown: (event: E) => boolean,
+): Promise<E | undefined> {
   for (;;) {
     const next = await events.next();
     if (next.done) return undefined;

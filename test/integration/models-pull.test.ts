@@ -182,18 +182,20 @@ describe("models that cannot be had get a clear 404 in the client's dialect", ()
     const err = await ollama.chat({ model: "mistral", messages: hi, stream: true }).catch((e) => e);
     expect(err.status_code).toBe(404);
     expect(err.error).toBe(
-      "model 'mistral' is not available: pulling it on demand is denied by PULL_DENY (mistral*)",
+      "model 'mistral' not found (pulling it on demand is denied by PULL_DENY (mistral*))",
     );
     const oa = await openai.chat.completions.create({ model: "mistral", messages: hi }).catch((e) => e);
     expect(oa).toBeInstanceOf(OpenAI.NotFoundError);
-    expect(oa.message).toContain("model 'mistral' is not available: pulling it on demand is denied");
+    expect(oa.message).toContain("model 'mistral' not found (pulling it on demand is denied");
+    expect(oa.code).toBe("model_not_found");
+    expect(oa.type).toBe("not_found_error");
     expect(fake.requestsTo("/api/pull")).toHaveLength(0);
   });
 
   test("a model the registry lacks: the registry's words", async () => {
     const err = await ollama.chat({ model: "ghost", messages: hi, stream: false }).catch((e) => e);
     expect(err.status_code).toBe(404);
-    expect(err.error).toBe("model 'ghost' is not available: pull model manifest: file does not exist");
+    expect(err.error).toBe("model 'ghost' not found (pull failed: pull model manifest: file does not exist)");
     const oa = await openai.chat.completions
       .create({ model: "ghost", messages: hi, stream: true })
       .catch((e) => e);
@@ -224,7 +226,8 @@ test("a pull failing midway fails every waiter; during the backoff no new pull; 
     ollama.chat({ model: "tinyllama", messages: hi, stream: false }).catch((e) => e),
     openai.chat.completions.create({ model: "tinyllama", messages: hi }).catch((e) => e),
   ]);
-  const why = "model 'tinyllama' is not available: max retries exceeded: unexpected EOF";
+  const cause = "max retries exceeded: unexpected EOF";
+  const why = `model 'tinyllama' not found (pull failed: ${cause})`;
   expect(waiters[0].status_code).toBe(502);
   expect(waiters[0].error).toBe(why);
   expect(waiters[1].status).toBe(502);
@@ -235,7 +238,9 @@ test("a pull failing midway fails every waiter; during the backoff no new pull; 
   fake.behaviour.pullFailAfterLines = null;
   const during = await ollama.chat({ model: "tinyllama", messages: hi, stream: false }).catch((e) => e);
   expect(during.status_code).toBe(502);
-  expect(during.error).toBe(`${why} (the pull failed 0s ago; the next try is allowed in 1s)`);
+  expect(during.error).toBe(
+    `model 'tinyllama' not found (pull failed 0s ago: ${cause}; the next try is allowed in 1s)`,
+  );
   expect(fake.requestsTo("/api/pull")).toHaveLength(1);
 
   await Bun.sleep(320);

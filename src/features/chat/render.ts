@@ -1,8 +1,8 @@
 // Renders a turn as Ollama does: the upstream's own response on the fast path, else NDJSON or one object.
 import type { Context } from "hono";
 import { ProxyError, toProxyError } from "../../errors.ts";
-import { foldTurn } from "../../pipeline/fold.ts";
 import { makeChunk } from "../../pipeline/chunks.ts";
+import { foldTurn } from "../../pipeline/fold.ts";
 import type { TurnEvent, TurnKind, TurnResult } from "../../pipeline/turn.ts";
 import { ndjsonErrorLine } from "../../streams/error-frames.ts";
 import { type EventEncoder, eventBody, nextShown } from "../../streams/event-body.ts";

@@ -121,12 +121,7 @@ function goTypeOf(value: unknown): string {
 }
 
 /** `json: cannot unmarshal number into Go struct field ChatRequest.model of type string`. */
-function unmarshalError(
-  struct: GoStructName,
-  field: string,
-  value: unknown,
-  goType: string,
-): ProxyError {
+function unmarshalError(struct: GoStructName, field: string, value: unknown, goType: string): ProxyError {
   return new ProxyError(
     400,
     `json: cannot unmarshal ${goTypeOf(value)} into Go struct field ${struct}.${field} of type ${goType}`,

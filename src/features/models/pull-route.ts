@@ -5,8 +5,8 @@ import type { PullOutcome } from "../../models/pull-job.ts";
 import type { PullLease } from "../../models/pull-manager.ts";
 import { ndjsonLine } from "../../streams/ndjson.ts";
 import type { AppEnv } from "../../types.ts";
-import type { PullLine } from "../../wire/ollama.ts";
 import { clientHeadersForUpstream } from "../../upstream/headers.ts";
+import type { PullLine } from "../../wire/ollama.ts";
 import { type ForwardOptions, forwardWithBody, namedModel, parseObject } from "./forward.ts";
 
 type Next = { line: PullLine } | { outcome: PullOutcome };

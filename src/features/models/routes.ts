@@ -3,8 +3,8 @@ import { Hono } from "hono";
 import { ModelUnavailableError, ProxyError } from "../../errors.ts";
 import { ollamaErrors } from "../../http/error-handler.ts";
 import type { ModelCore } from "../../models/index.ts";
-import type { TagEntry } from "../../wire/ollama.ts";
 import type { AppEnv } from "../../types.ts";
+import type { TagEntry } from "../../wire/ollama.ts";
 import { type ForwardOptions, forwardWithBody, namedModel, parseObject } from "./forward.ts";
 import { createPullHandler } from "./pull-route.ts";
 
@@ -25,7 +25,11 @@ async function ensureForEmbed(core: ModelCore, model: string, signal: AbortSigna
     }
   } catch (err) {
     if (!(err instanceof ModelUnavailableError)) throw err;
-    throw new ProxyError(err.status, `model "${model}" not found, try pulling it first (${err.reason})`, err.origin);
+    throw new ProxyError(
+      err.status,
+      `model "${model}" not found, try pulling it first (${err.reason})`,
+      err.origin,
+    );
   }
 }
 

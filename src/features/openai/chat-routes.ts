@@ -1,6 +1,5 @@
 // POST /v1/chat/completions and POST /v1/completions: the OpenAI dialect through the chat pipeline.
 import { type Context, Hono } from "hono";
-import { OpenAIRequestError } from "./translate/index.ts";
 import { type PipelineDeps, runTurn } from "../../pipeline/run-turn.ts";
 import type { NativeRequest, TurnKind } from "../../pipeline/turn.ts";
 import type { AppEnv } from "../../types.ts";
@@ -12,6 +11,7 @@ import {
   createCompletionStreamRenderer,
   newChatCompletionId,
   newCompletionId,
+  OpenAIRequestError,
   type StreamRenderer,
   toChatCompletion,
   toCompletion,

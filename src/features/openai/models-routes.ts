@@ -20,7 +20,6 @@ export interface OpenAIModelDeps {
   extraModels?: () => ExtraModel[];
 }
 
-
 export function createOpenAIModelRoutes(deps: OpenAIModelDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const tags = (signal: AbortSignal) => deps.upstream.json<TagsResponse>("/api/tags", { signal });

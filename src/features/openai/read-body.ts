@@ -4,7 +4,8 @@ import { OpenAIRequestError } from "./translate/index.ts";
 
 export async function readOpenAIJson(req: Request): Promise<unknown> {
   const text = await req.text();
-  if (text.trim() === "") throw new OpenAIRequestError("the request body is empty: a JSON object is expected");
+  if (text.trim() === "")
+    throw new OpenAIRequestError("the request body is empty: a JSON object is expected");
   try {
     return JSON.parse(text);
   } catch {

@@ -21,7 +21,11 @@ export interface SseRenderOptions {
 }
 
 /** Streams the turn as SSE; the first shown event is awaited first so early errors keep their status. */
-export async function renderSse(c: Context<AppEnv>, turn: TurnResult, opts: SseRenderOptions): Promise<Response> {
+export async function renderSse(
+  c: Context<AppEnv>,
+  turn: TurnResult,
+  opts: SseRenderOptions,
+): Promise<Response> {
   const shows = (e: TurnEvent) => e.type !== "progress" || opts.progressStyle !== "none";
   const first = await nextShown(turn.events, shows);
   return new Response(eventBody(first, turn.events, sseEncoder(c, turn, opts)), { headers: SSE_HEADERS });
@@ -56,7 +60,8 @@ function sseEncoder(c: Context<AppEnv>, turn: TurnResult, opts: SseRenderOptions
 /** SSE comments are ignored by every conforming parser; reasoning deltas show in clients that display them. */
 function progressText(turn: TurnResult, text: string, opts: SseRenderOptions): string {
   if (opts.progressStyle === "none") return "";
-  if (opts.progressStyle === "comment" || opts.kind === "generate") return `: ${text.replace(/\n/g, " ")}\n\n`;
+  if (opts.progressStyle === "comment" || opts.kind === "generate")
+    return `: ${text.replace(/\n/g, " ")}\n\n`;
   return opts.renderer.chunk({
     model: turn.model,
     created_at: new Date().toISOString(),

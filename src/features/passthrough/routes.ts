@@ -20,7 +20,12 @@ export function createPassthroughRoutes(deps: PassthroughDeps): Hono<AppEnv> {
     // Small JSON bodies are read once for the log line and sent on byte for byte.
     const text = await req.text();
     c.set("model", modelNameOf(text));
-    return forwardToUpstream(c, deps.upstream, deps.basePath, new Request(req, { body: text, signal: req.signal }));
+    return forwardToUpstream(
+      c,
+      deps.upstream,
+      deps.basePath,
+      new Request(req, { body: text, signal: req.signal }),
+    );
   });
   app.onError(ollamaErrors);
   return app;

@@ -47,44 +47,32 @@ describe("resolve", () => {
     defaultModel: "gpt-4o-mini",
   });
   test("aliases by exact spelling or Ollama's equivalent name", () => {
-    expect(service.resolve("gpt-4o-mini", "openai")).toBe("llama3.2:3b");
-    expect(service.resolve("gpt-4o-mini:latest", "ollama")).toBe("llama3.2:3b");
-    expect(service.resolve("fast", "ollama")).toBe("qwen3");
+    expect(service.resolve("gpt-4o-mini")).toBe("llama3.2:3b");
+    expect(service.resolve("gpt-4o-mini:latest")).toBe("llama3.2:3b");
+    expect(service.resolve("fast")).toBe("qwen3");
   });
   test("the default model (itself an alias here) for requests naming none", () => {
-    expect(service.resolve("", "ollama")).toBe("llama3.2:3b");
+    expect(service.resolve("")).toBe("llama3.2:3b");
   });
   test("anything else is kept as the client wrote it", () => {
-    expect(service.resolve("llama3.2", "ollama")).toBe("llama3.2");
-    expect(setup().service.resolve("", "ollama")).toBe("");
+    expect(service.resolve("llama3.2")).toBe("llama3.2");
+    expect(setup().service.resolve("")).toBe("");
   });
 });
 
-describe("applyDefaults", () => {
+describe("keepAliveFor", () => {
   const { service } = setup({
     keepAlive: "30m",
     modelKeepAlive: { "llama3.2": -1, fast: 60 },
     modelAliases: { fast: "qwen3" },
   });
-  test("OpenAI requests without keep_alive get the per-model, else the global value", () => {
-    const body: Record<string, unknown> = {};
-    expect(service.applyDefaults(body, "llama3.2:latest", "openai")).toBe(true);
-    expect(body.keep_alive).toBe(-1);
-    const viaAlias: Record<string, unknown> = {};
-    service.applyDefaults(viaAlias, "qwen3", "openai");
-    expect(viaAlias.keep_alive).toBe(60);
-    const other: Record<string, unknown> = {};
-    service.applyDefaults(other, "mistral", "openai");
-    expect(other.keep_alive).toBe("30m");
+  test("the per-model value (keyed by name or alias), else the global one", () => {
+    expect(service.keepAliveFor("llama3.2:latest")).toBe(-1);
+    expect(service.keepAliveFor("qwen3")).toBe(60);
+    expect(service.keepAliveFor("mistral")).toBe("30m");
   });
-  test("a keep_alive the client sent, native requests and no configuration change nothing", () => {
-    const sent = { keep_alive: "1m" };
-    expect(service.applyDefaults(sent, "llama3.2", "openai")).toBe(false);
-    expect(sent.keep_alive).toBe("1m");
-    const native: Record<string, unknown> = {};
-    expect(service.applyDefaults(native, "llama3.2", "ollama")).toBe(false);
-    expect(native).toEqual({});
-    expect(setup().service.applyDefaults(native, "llama3.2", "openai")).toBe(false);
+  test("no configuration: null, so Ollama's own default applies", () => {
+    expect(setup().service.keepAliveFor("llama3.2")).toBeNull();
   });
 });
 
@@ -120,7 +108,7 @@ describe("ensure", () => {
     const err = await failure(service.ensure("hf.co/acme/big", never));
     expect(err.status).toBe(404);
     expect(err.message).toBe(
-      "model 'hf.co/acme/big' is not available: pulling it on demand is denied by PULL_DENY (hf.co/*)",
+      "model 'hf.co/acme/big' not found (pulling it on demand is denied by PULL_DENY (hf.co/*))",
     );
     expect(s.pulls).toHaveLength(0);
   });
@@ -154,11 +142,11 @@ describe("ensure", () => {
     s.pulls[1]?.end();
     const err = await pending;
     expect(err.status).toBe(404);
-    expect(err.message).toBe("model 'ghost' is not available: pull model manifest: file does not exist");
+    expect(err.message).toBe("model 'ghost' not found (pull failed: pull model manifest: file does not exist)");
     const again = await failure(service.ensure("ghost", never));
     expect(again.message).toBe(
-      "model 'ghost' is not available: pull model manifest: file does not exist " +
-        "(the pull failed 0s ago; the next try is allowed in 60s)",
+      "model 'ghost' not found (pull failed 0s ago: pull model manifest: file does not exist; " +
+        "the next try is allowed in 60s)",
     );
     expect(s.pulls).toHaveLength(2);
   });

@@ -1,7 +1,7 @@
 // OpenAI chat messages → native messages: roles, content parts, images, tool calls and results.
 import { describe, expect, test } from "bun:test";
 import { translateChatRequest } from "../../../src/features/openai/translate/chat-request.ts";
-import type { NativeMessage } from "../../../src/features/openai/translate/native-types.ts";
+import type { Message } from "../../../src/wire/ollama.ts";
 import { expectRequestError } from "./helpers.ts";
 
 const PNG =
@@ -10,7 +10,7 @@ const JPEG = "/9j/4AAQSkZJRgABAQ==";
 
 // The body's type is ollama-js's ChatRequest; these tests read the wire fields it does not declare.
 const messagesOf = (messages: unknown[]) =>
-  (translateChatRequest({ model: "m", messages }).body.messages ?? []) as NativeMessage[];
+  (translateChatRequest({ model: "m", messages }).body.messages ?? []) as Message[];
 
 describe("roles", () => {
   test("system, user, assistant pass; developer becomes system; case is folded", () => {

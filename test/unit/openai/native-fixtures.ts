@@ -1,8 +1,5 @@
 // Realistic native /api/chat and /api/generate NDJSON sequences, shaped as Ollama sends them.
-import type {
-  NativeChatChunk,
-  NativeGenerateChunk,
-} from "../../../src/features/openai/translate/native-types.ts";
+import type { ChatChunk, GenerateChunk } from "../../../src/wire/ollama.ts";
 
 const base = { model: "qwen3:latest", created_at: "2025-10-17T23:14:07.414671Z" };
 const metrics = {
@@ -14,13 +11,13 @@ const metrics = {
   eval_duration: 987_654_321,
 };
 
-export const say = (content: string, extra: Partial<NativeChatChunk["message"]> = {}): NativeChatChunk => ({
+export const say = (content: string, extra: Partial<ChatChunk["message"]> = {}): ChatChunk => ({
   ...base,
   message: { role: "assistant", content, ...extra },
   done: false,
 });
 
-export const chatDone = (done_reason = "stop"): NativeChatChunk => ({
+export const chatDone = (done_reason = "stop"): ChatChunk => ({
   ...base,
   message: { role: "assistant", content: "" },
   done: true,
@@ -28,9 +25,9 @@ export const chatDone = (done_reason = "stop"): NativeChatChunk => ({
   ...metrics,
 });
 
-export const PLAIN: NativeChatChunk[] = [say("Hel"), say("lo"), say(" world"), chatDone()];
+export const PLAIN: ChatChunk[] = [say("Hel"), say("lo"), say(" world"), chatDone()];
 
-export const THINKING: NativeChatChunk[] = [
+export const THINKING: ChatChunk[] = [
   say("", { thinking: "Let me" }),
   say("", { thinking: " think." }),
   say("", { thinking: "Done." }),
@@ -39,7 +36,7 @@ export const THINKING: NativeChatChunk[] = [
   chatDone(),
 ];
 
-export const TOOL_CALLS: NativeChatChunk[] = [
+export const TOOL_CALLS: ChatChunk[] = [
   say("", {
     tool_calls: [
       { id: "call_abc12345", function: { index: 0, name: "get_weather", arguments: { city: "Paris" } } },
@@ -53,16 +50,16 @@ export const TOOL_CALLS: NativeChatChunk[] = [
   chatDone(),
 ];
 
-export const LENGTH_CUT: NativeChatChunk[] = [say("Once upon"), say(" a time"), chatDone("length")];
+export const LENGTH_CUT: ChatChunk[] = [say("Once upon"), say(" a time"), chatDone("length")];
 
-const gen = (response: string, extra: Partial<NativeGenerateChunk> = {}): NativeGenerateChunk => ({
+const gen = (response: string, extra: Partial<GenerateChunk> = {}): GenerateChunk => ({
   ...base,
   response,
   done: false,
   ...extra,
 });
 
-export const generateDone = (done_reason = "stop", response = ""): NativeGenerateChunk => ({
+export const generateDone = (done_reason = "stop", response = ""): GenerateChunk => ({
   ...base,
   response,
   done: true,
@@ -71,7 +68,7 @@ export const generateDone = (done_reason = "stop", response = ""): NativeGenerat
   ...metrics,
 });
 
-export const GENERATE_PLAIN: NativeGenerateChunk[] = [
+export const GENERATE_PLAIN: GenerateChunk[] = [
   gen("def "),
   gen("add(a, b):"),
   gen("", { thinking: "hmm" }),

@@ -1,6 +1,7 @@
 // Feeds the translators' output to the real `openai` npm client through an in-process fetch: no network.
 import { describe, expect, test } from "bun:test";
 import OpenAI from "openai";
+import { openAIErrorObject as openAIErrorBody } from "../../../src/errors.ts";
 import { translateChatRequest } from "../../../src/features/openai/translate/chat-request.ts";
 import { toChatCompletion } from "../../../src/features/openai/translate/chat-response.ts";
 import { createChatStreamRenderer } from "../../../src/features/openai/translate/chat-stream.ts";
@@ -9,11 +10,8 @@ import {
   toEmbeddingsResponse,
   translateEmbeddingsRequest,
 } from "../../../src/features/openai/translate/embeddings.ts";
-import type { NativeChatChunk } from "../../../src/features/openai/translate/native-types.ts";
-import {
-  type OpenAIRequestError,
-  openAIErrorBody,
-} from "../../../src/features/openai/translate/openai-error.ts";
+import type { OpenAIRequestError } from "../../../src/features/openai/translate/openai-error.ts";
+import type { ChatChunk } from "../../../src/wire/ollama.ts";
 import { GENERATE_PLAIN, PLAIN, say, THINKING, TOOL_CALLS } from "./native-fixtures.ts";
 
 const SSE = { "content-type": "text/event-stream" };
@@ -33,7 +31,7 @@ function clientFor(handler: (body: Record<string, unknown>) => Response): OpenAI
 const OPTS = { id: "chatcmpl-abc", created: 1_700_000_000 };
 
 /** Translates the request, renders the given native chunks as the proxy would. */
-function chatStreamServer(chunks: NativeChatChunk[], failWith?: string) {
+function chatStreamServer(chunks: ChatChunk[], failWith?: string) {
   return clientFor((body) => {
     const t = translateChatRequest(body);
     const r = createChatStreamRenderer({ ...OPTS, model: t.requestedModel, includeUsage: t.includeUsage });

@@ -1,11 +1,7 @@
 // The OpenAI error type and envelope.
 import { describe, expect, test } from "bun:test";
-import { ProxyError } from "../../../src/errors.ts";
-import {
-  OpenAIRequestError,
-  openAIErrorBody,
-  openAIErrorType,
-} from "../../../src/features/openai/translate/openai-error.ts";
+import { openAIErrorObject as openAIErrorBody, openAIErrorType, ProxyError } from "../../../src/errors.ts";
+import { OpenAIRequestError } from "../../../src/features/openai/translate/openai-error.ts";
 
 describe("OpenAIRequestError", () => {
   test("defaults to a 400 with no param or code", () => {

@@ -2,20 +2,20 @@
 import { describe, expect, test } from "bun:test";
 import { toChatCompletion } from "../../../src/features/openai/translate/chat-response.ts";
 import { toCompletion } from "../../../src/features/openai/translate/completions-response.ts";
-import type { NativeChatChunk, NativeGenerateChunk } from "../../../src/features/openai/translate/index.ts";
-import { ChunkAggregator } from "../../../src/pipeline/native-chunks.ts";
-import type { NativeChunk } from "../../../src/pipeline/turn.ts";
+import type { ChatChunk, GenerateChunk } from "../../../src/features/openai/translate/index.ts";
+import { ChunkAggregator } from "../../../src/pipeline/chunks.ts";
+import type { InferenceChunk as NativeChunk } from "../../../src/wire/ollama.ts";
 import { GENERATE_PLAIN, PLAIN, say, THINKING, TOOL_CALLS } from "../openai/native-fixtures.ts";
 
 const createChatAccumulator = () => {
   const agg = new ChunkAggregator("chat");
   let done = false;
   return {
-    add(c: NativeChatChunk) {
+    add(c: ChatChunk) {
       agg.add(c as NativeChunk);
       done ||= c.done === true;
     },
-    result: () => agg.result() as NativeChatChunk,
+    result: () => agg.result() as ChatChunk,
     get done() {
       return done;
     },
@@ -24,8 +24,8 @@ const createChatAccumulator = () => {
 const createGenerateAccumulator = () => {
   const agg = new ChunkAggregator("generate");
   return {
-    add: (c: NativeGenerateChunk) => agg.add(c as NativeChunk),
-    result: () => agg.result() as NativeGenerateChunk,
+    add: (c: GenerateChunk) => agg.add(c as NativeChunk),
+    result: () => agg.result() as GenerateChunk,
   };
 };
 

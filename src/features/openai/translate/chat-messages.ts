@@ -1,7 +1,7 @@
 // OpenAI chat messages → native /api/chat messages (roles, content parts, tool calls, reasoning).
 import { z } from "zod";
+import type { Message, ToolCall } from "../../../wire/ollama.ts";
 import { convertContent } from "./chat-content.ts";
-import type { NativeMessage, NativeToolCall } from "./native-types.ts";
 import { OpenAIRequestError } from "./openai-error.ts";
 
 const toolCallSchema = z.looseObject({
@@ -43,10 +43,10 @@ function parseArguments(raw: unknown, param: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-function toNativeToolCalls(calls: OpenAIToolCall[], at: string): NativeToolCall[] {
+function toNativeToolCalls(calls: OpenAIToolCall[], at: string): ToolCall[] {
   return calls.map((call, j) => {
     const args = parseArguments(call.function.arguments, `${at}.tool_calls[${j}].function.arguments`);
-    const native: NativeToolCall = { function: { name: call.function.name, arguments: args } };
+    const native: ToolCall = { function: { name: call.function.name, arguments: args } };
     if (call.id) native.id = call.id;
     return native;
   });
@@ -74,7 +74,7 @@ function roleOf(message: OpenAIMessage, at: string): string {
   return role;
 }
 
-export function convertMessages(messages: OpenAIMessage[]): NativeMessage[] {
+export function convertMessages(messages: OpenAIMessage[]): Message[] {
   return messages.map((message, i) => {
     const at = `messages[${i}]`;
     const role = roleOf(message, at);
@@ -83,7 +83,7 @@ export function convertMessages(messages: OpenAIMessage[]): NativeMessage[] {
       throw new OpenAIRequestError(`Missing required parameter: '${at}.content'.`, 400, `${at}.content`);
     }
     const { content, images } = convertContent(message.content, at);
-    const native: NativeMessage = { role, content };
+    const native: Message = { role, content };
     if (images.length > 0) native.images = images;
     if (role === "assistant") {
       if (message.tool_calls?.length) native.tool_calls = toNativeToolCalls(message.tool_calls, at);

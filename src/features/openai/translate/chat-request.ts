@@ -1,6 +1,7 @@
 // POST /v1/chat/completions body → native /api/chat body (contract §2.6, minus its lossy defaults).
-import type { ChatRequest } from "ollama";
+
 import { z } from "zod";
+import type { ChatRequest } from "../../../wire/ollama.ts";
 import { convertMessages, messageSchema } from "./chat-messages.ts";
 import { nativeTools, toolsShape } from "./chat-tools.ts";
 import { ollamaExtras, ollamaExtrasShape } from "./ollama-extras.ts";

@@ -1,6 +1,6 @@
 // A complete (aggregated) native chat response → an OpenAI `chat.completion` object (contract §2.7).
 import type { ChatCompletion, ChatCompletionMessage } from "openai/resources/chat/completions";
-import type { NativeChatChunk } from "./native-types.ts";
+import type { ChatChunk } from "../../../wire/ollama.ts";
 import {
   type ChatLogprobs,
   type FinishReason,
@@ -29,7 +29,7 @@ export interface ChatCompletionResult extends Omit<ChatCompletion, "choices"> {
   }>;
 }
 
-export function toChatCompletion(native: NativeChatChunk, opts: ResponseOptions): ChatCompletionResult {
+export function toChatCompletion(native: ChatChunk, opts: ResponseOptions): ChatCompletionResult {
   const source = native.message ?? {};
   const calls = (source.tool_calls ?? []).map(toOpenAIToolCall);
   // OpenAI answers `content: null` beside tool calls; clients branch on that rather than on "".

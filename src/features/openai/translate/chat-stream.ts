@@ -1,6 +1,6 @@
 // Renders one streamed chat completion: native /api/chat chunks in, OpenAI SSE events out.
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
-import type { NativeChatChunk } from "./native-types.ts";
+import type { ChatChunk } from "../../../wire/ollama.ts";
 import {
   type ChatLogprobs,
   type FinishReason,
@@ -24,7 +24,7 @@ export type { StreamRenderer, StreamRendererOptions, StreamState } from "./strea
 /** Ollama names the thinking field `reasoning` (not `reasoning_content`); we keep its spelling. */
 type Delta = ChatCompletionChunk.Choice.Delta & { reasoning?: string };
 
-export function createChatStreamRenderer(opts: StreamRendererOptions): StreamRenderer<NativeChatChunk> {
+export function createChatStreamRenderer(opts: StreamRendererOptions): StreamRenderer<ChatChunk> {
   let state: StreamState = "open";
   let sentRole = false;
   let toolCalls = 0;
@@ -55,7 +55,7 @@ export function createChatStreamRenderer(opts: StreamRendererOptions): StreamRen
     return sseError(message, status);
   };
 
-  const chunk = (native: NativeChatChunk): string => {
+  const chunk = (native: ChatChunk): string => {
     if (state !== "open") return "";
     // The NDJSON error line that ends a failed upstream stream.
     if (typeof native.error === "string") return error(native.error);

@@ -1,6 +1,7 @@
 // OpenAI `tools` + `tool_choice` → native tools; tool choices Ollama cannot honour are refused.
-import type { Tool } from "ollama";
+
 import { z } from "zod";
+import type { Tool } from "../../../wire/ollama.ts";
 import { OpenAIRequestError } from "./openai-error.ts";
 
 export const toolsShape = {

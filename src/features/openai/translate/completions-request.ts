@@ -1,6 +1,7 @@
 // POST /v1/completions body → native /api/generate body (contract §2.8, minus its forced defaults).
-import type { GenerateRequest } from "ollama";
+
 import { z } from "zod";
+import type { GenerateRequest } from "../../../wire/ollama.ts";
 import { ollamaExtras, ollamaExtrasShape } from "./ollama-extras.ts";
 import { OpenAIRequestError } from "./openai-error.ts";
 import { checkTopLogprobs, requireModel, streamShape, streamWish } from "./request-common.ts";

@@ -1,7 +1,7 @@
 // A complete (aggregated) native generate response → an OpenAI `text_completion` object.
 import type { Completion, CompletionChoice } from "openai/resources/completions";
+import type { GenerateChunk } from "../../../wire/ollama.ts";
 import type { ResponseOptions } from "./chat-response.ts";
-import type { NativeGenerateChunk } from "./native-types.ts";
 import {
   type FinishReason,
   finishReason,
@@ -14,7 +14,7 @@ export interface CompletionResult extends Omit<Completion, "choices"> {
   choices: Array<Omit<CompletionChoice, "finish_reason"> & { finish_reason: FinishReason | null }>;
 }
 
-export function toCompletion(native: NativeGenerateChunk, opts: ResponseOptions): CompletionResult {
+export function toCompletion(native: GenerateChunk, opts: ResponseOptions): CompletionResult {
   return {
     id: opts.id,
     object: "text_completion",

@@ -1,6 +1,6 @@
 // Renders one streamed legacy completion: native /api/generate chunks in, OpenAI SSE events out.
 import type { CompletionChoice } from "openai/resources/completions";
-import type { NativeGenerateChunk } from "./native-types.ts";
+import type { GenerateChunk } from "../../../wire/ollama.ts";
 import {
   type FinishReason,
   finishReason,
@@ -19,9 +19,7 @@ import {
 /** OpenAI's type forbids `null` and `tool_calls`; the wire uses `null` on every chunk but the last. */
 type StreamChoice = Omit<CompletionChoice, "finish_reason"> & { finish_reason: FinishReason | null };
 
-export function createCompletionStreamRenderer(
-  opts: StreamRendererOptions,
-): StreamRenderer<NativeGenerateChunk> {
+export function createCompletionStreamRenderer(opts: StreamRendererOptions): StreamRenderer<GenerateChunk> {
   let state: StreamState = "open";
   // Where the next text starts in the whole completion, for the legacy logprobs `text_offset`.
   let offset = 0;
@@ -41,7 +39,7 @@ export function createCompletionStreamRenderer(
     return sseError(message, status);
   };
 
-  const chunk = (native: NativeGenerateChunk): string => {
+  const chunk = (native: GenerateChunk): string => {
     if (state !== "open") return "";
     if (typeof native.error === "string") return error(native.error);
     const text = native.response ?? "";

@@ -1,7 +1,8 @@
 // POST /v1/embeddings ⇄ native /api/embed: request translation and the list response (float or base64).
-import type { EmbedRequest } from "ollama";
+
 import type { CreateEmbeddingResponse } from "openai/resources/embeddings";
 import { z } from "zod";
+import type { EmbedRequest } from "../../../wire/ollama.ts";
 import { ollamaExtrasShape } from "./ollama-extras.ts";
 import { OpenAIRequestError } from "./openai-error.ts";
 import { requireModel } from "./request-common.ts";

@@ -1,4 +1,6 @@
 // Public door of the OpenAI ⇄ Ollama translation layer: pure functions and small stateful renderers.
+
+export type { ChatChunk, GenerateChunk, Message, ToolCall } from "../../../wire/ollama.ts";
 export { type TranslatedChat, translateChatRequest } from "./chat-request.ts";
 export { type ChatCompletionResult, type ResponseOptions, toChatCompletion } from "./chat-response.ts";
 export { createChatStreamRenderer } from "./chat-stream.ts";
@@ -15,7 +17,6 @@ export {
 } from "./embeddings.ts";
 export { newChatCompletionId, newCompletionId, newToolCallId } from "./ids.ts";
 export { type ExtraModel, type ModelList, ownerOf, toModel, toModelList, unixSeconds } from "./models.ts";
-export type { NativeChatChunk, NativeGenerateChunk, NativeMessage, NativeToolCall } from "./native-types.ts";
 export { OpenAIRequestError } from "./openai-error.ts";
 export { SSE_DONE, sseData, sseError } from "./sse.ts";
 export {

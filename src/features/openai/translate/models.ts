@@ -1,6 +1,7 @@
 // Native /api/tags entries → OpenAI `/v1/models` objects.
-import type { ModelResponse } from "ollama";
+
 import type { Model } from "openai/resources/models";
+import type { TagEntry, TagsResponse } from "../../../wire/ollama.ts";
 
 export interface ModelList {
   object: "list";
@@ -27,14 +28,12 @@ export function ownerOf(name: string): string {
   return cut > 0 ? path.slice(0, cut) : "library";
 }
 
-/** Ollama timestamps are RFC 3339 (ollama-js types them as Date); unparsable ones become 0. */
-export function unixSeconds(time: Date | string | undefined): number {
+/** Ollama timestamps are RFC 3339; unparsable ones become 0. */
+export function unixSeconds(time: string | undefined): number {
   if (time === undefined) return 0;
-  const ms = time instanceof Date ? time.getTime() : Date.parse(time);
+  const ms = Date.parse(time);
   return Number.isFinite(ms) ? Math.floor(ms / 1000) : 0;
 }
-
-type TagEntry = Pick<ModelResponse, "name"> & { modified_at?: Date | string };
 
 export function toModel(entry: TagEntry): Model {
   return {
@@ -46,7 +45,7 @@ export function toModel(entry: TagEntry): Model {
 }
 
 /** Never `data: null` (Ollama's quirk with no models installed); extras never shadow an installed model. */
-export function toModelList(tags: { models?: TagEntry[] | null }, extra: ExtraModel[] = []): ModelList {
+export function toModelList(tags: TagsResponse, extra: ExtraModel[] = []): ModelList {
   const data = (tags.models ?? []).map(toModel);
   const seen = new Set(data.map((m) => m.id));
   for (const item of extra) {

@@ -1,8 +1,8 @@
 // Pieces shared by the /v1 response builders: finish reasons, usage, tool calls and logprobs.
 import type { ChatCompletionTokenLogprob } from "openai/resources/chat/completions";
 import type { CompletionChoice, CompletionUsage } from "openai/resources/completions";
+import type { Logprob, TokenLogprob, ToolCall } from "../../../wire/ollama.ts";
 import { newToolCallId } from "./ids.ts";
-import type { NativeLogprob, NativeTokenLogprob, NativeToolCall } from "./native-types.ts";
 
 export const SYSTEM_FINGERPRINT = "fp_ollama";
 
@@ -31,7 +31,7 @@ export interface OpenAIToolCall {
 }
 
 /** Native calls carry arguments as an object; OpenAI wants a JSON string and always an id. */
-export function toOpenAIToolCall(call: NativeToolCall): OpenAIToolCall {
+export function toOpenAIToolCall(call: ToolCall): OpenAIToolCall {
   const args = call.function.arguments as unknown;
   return {
     id: call.id || newToolCallId(),
@@ -45,7 +45,7 @@ export function toOpenAIToolCall(call: NativeToolCall): OpenAIToolCall {
 
 const encoder = new TextEncoder();
 
-function tokenLogprob(lp: NativeTokenLogprob): ChatCompletionTokenLogprob.TopLogprob {
+function tokenLogprob(lp: TokenLogprob): ChatCompletionTokenLogprob.TopLogprob {
   // OpenAI always sends the token's UTF-8 bytes; compute them when Ollama leaves them out.
   return { token: lp.token, logprob: lp.logprob, bytes: lp.bytes ?? Array.from(encoder.encode(lp.token)) };
 }
@@ -55,7 +55,7 @@ export interface ChatLogprobs {
   refusal: null;
 }
 
-export function toChatLogprobs(logprobs: NativeLogprob[] | undefined): ChatLogprobs | null {
+export function toChatLogprobs(logprobs: Logprob[] | undefined): ChatLogprobs | null {
   if (!logprobs?.length) return null;
   return {
     content: logprobs.map((lp) => ({
@@ -68,7 +68,7 @@ export function toChatLogprobs(logprobs: NativeLogprob[] | undefined): ChatLogpr
 
 /** The legacy completions shape; `offset` is where this text starts in the whole completion. */
 export function toCompletionLogprobs(
-  logprobs: NativeLogprob[] | undefined,
+  logprobs: Logprob[] | undefined,
   offset: number,
 ): CompletionChoice.Logprobs | null {
   if (!logprobs?.length) return null;
