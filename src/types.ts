@@ -10,6 +10,24 @@ export interface RequestScope {
   readonly logger: Logger;
 }
 
+export type Outcome = "ok" | "upstream_error" | "cancelled" | "error";
+
+/** The access record: one per request, written once, read by the access line and the metrics. */
+export interface AccessRecord {
+  method: string;
+  /** Path under the base path. */
+  route: string;
+  path: string;
+  status: number;
+  model?: string;
+  agents?: readonly string[];
+  durationMs: number;
+  bytes?: number;
+  ttfbMs?: number;
+  outcome: Outcome;
+  error?: string;
+}
+
 /**
  * Under Bun.serve the second argument of `fetch` (Hono's `c.env`) is the Server; only the part the
  * proxy uses is described, so apps built in tests without a server still type-check.

@@ -1,5 +1,5 @@
 // The proxy's own metrics, fed by the end of every request (the same record as the access line).
-import type { AccessRecord } from "../middleware/request-context.ts";
+import type { AccessRecord } from "../types.ts";
 import { Counter, Gauge, Histogram, MetricsRegistry } from "./registry.ts";
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];

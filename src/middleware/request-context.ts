@@ -7,7 +7,7 @@ import type { Logger } from "../log.ts";
 import type { ProxyMetrics } from "../metrics/proxy-metrics.ts";
 import { errorFrameFor } from "../streams/error-frames.ts";
 import { relay } from "../streams/relay.ts";
-import type { AppEnv, RequestScope } from "../types.ts";
+import type { AccessRecord, AppEnv, Outcome, RequestScope } from "../types.ts";
 import { upstreamBrokeOff } from "../upstream/network-error.ts";
 
 const SAFE_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
@@ -21,24 +21,6 @@ export interface RequestContextOptions {
   basePath: string;
   /** Named in the error frame when a relayed upstream body breaks off. */
   upstreamUrl: string;
-}
-
-export type Outcome = "ok" | "upstream_error" | "cancelled" | "error";
-
-/** The access record: one per request, written once, read by the access line and the metrics. */
-export interface AccessRecord {
-  method: string;
-  /** Path under the base path. */
-  route: string;
-  path: string;
-  status: number;
-  model?: string;
-  agents?: readonly string[];
-  durationMs: number;
-  bytes?: number;
-  ttfbMs?: number;
-  outcome: Outcome;
-  error?: string;
 }
 
 export function requestContext(opts: RequestContextOptions): MiddlewareHandler<AppEnv> {
