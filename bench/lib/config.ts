@@ -1,4 +1,17 @@
 // The run's knobs, from environment variables, so a quick or a thorough run needs no code change.
+
+/** What `BENCH_ONLY` can name, in the order a run measures them. */
+export const WORKLOAD_IDS = [
+  "ceiling",
+  "requests",
+  "v1-requests",
+  "streaming",
+  "ttfb",
+  "many-streams",
+  "startup",
+] as const;
+export type WorkloadId = (typeof WORKLOAD_IDS)[number];
+
 export interface BenchConfig {
   /** wrk duration of one measurement (wrk syntax: 3s or 1m). */
   duration: string;
@@ -16,6 +29,13 @@ export interface BenchConfig {
   startupRuns: number;
   /** Build the compiled binary before measuring it ("0" measures the existing dist/ binary). */
   build: boolean;
+  /** The workloads this run measures: all of them unless `BENCH_ONLY` names a subset. */
+  only: WorkloadId[] | null;
+}
+
+/** Does this run measure workload `id`? */
+export function runs(config: BenchConfig, id: WorkloadId): boolean {
+  return config.only === null || config.only.includes(id);
 }
 
 function int(name: string, fallback: number): number {
@@ -34,6 +54,18 @@ function wrkDuration(name: string, fallback: string): string {
   return raw;
 }
 
+function workloadList(name: string): WorkloadId[] | null {
+  const raw = process.env[name]?.trim();
+  if (!raw) return null;
+  const ids = raw.split(",").map((id) => id.trim());
+  const unknown = ids.filter((id) => !(WORKLOAD_IDS as readonly string[]).includes(id));
+  if (unknown.length > 0)
+    throw new Error(
+      `${name} names unknown workloads (${unknown.join(", ")}); known: ${WORKLOAD_IDS.join(", ")}`,
+    );
+  return WORKLOAD_IDS.filter((id) => ids.includes(id));
+}
+
 export function loadBenchConfig(): BenchConfig {
   return {
     duration: wrkDuration("BENCH_DURATION", "3s"),
@@ -47,5 +79,6 @@ export function loadBenchConfig(): BenchConfig {
     ttfbRequests: int("BENCH_TTFB_REQUESTS", 200),
     startupRuns: int("BENCH_STARTUP_RUNS", 5),
     build: process.env.BENCH_BUILD !== "0",
+    only: workloadList("BENCH_ONLY"),
   };
 }

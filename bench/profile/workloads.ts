@@ -27,6 +27,15 @@ export const PROFILE_WORKLOADS: ProfileWorkload[] = [
     chunks: () => 0,
   },
   {
+    id: "v1-requests-c64",
+    title: "non-streaming POST /v1/chat/completions, 64 connections",
+    path: "/v1/chat/completions",
+    floorPath: "/api/chat",
+    connections: 64,
+    body: () => ({ model: PLAIN_MODEL, stream: false, messages: ask("Say hello in one short sentence.") }),
+    chunks: () => 0,
+  },
+  {
     id: "stream",
     title: "streaming /api/chat, fast path",
     path: "/api/chat",

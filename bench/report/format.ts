@@ -5,6 +5,8 @@ const NAMES: Record<string, string> = {
   proxy: "proxy (`bun run start`)",
   "proxy-nolog": "proxy, access log off",
   binary: "proxy (compiled binary)",
+  "proxy /api/chat": "`/api/chat` (native)",
+  "proxy /v1/chat/completions": "`/v1/chat/completions` (translated)",
 };
 export const name = (label: string) => NAMES[label] ?? label;
 

@@ -3,6 +3,7 @@ import type { LoadSample } from "../lib/load.ts";
 import type { Samples } from "../lib/rounds.ts";
 import { median } from "../lib/stats.ts";
 import type { StreamCaseLabel, StreamCaseResult } from "../workloads/streaming.ts";
+import type { TtfbResult } from "../workloads/ttfb.ts";
 
 export interface RequestRow {
   rps: number;
@@ -40,6 +41,37 @@ export function summarizeRequests(samples: Samples<LoadSample>): Record<string, 
       cpuUsPerRequest: median(list.map((s) => (s.cpuSeconds / s.requests) * 1e6)),
       addedP50Ms: perRound(samples, label, "direct", (a, b) => a.p50 - b.p50),
       rpsVsFloor: perRound(samples, label, "floor", (a, b) => a.rps / b.rps),
+    };
+  }
+  return rows;
+}
+
+export interface CpuPerRequestRow {
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  /** CPU time of the proxy per completed request, µs. */
+  cpuUsPerRequest: number;
+  /** CPU per request ÷ the reference route's in the same round, median over rounds. */
+  cpuVsReference: number;
+}
+
+/** Routes of one process under the same load: CPU per request, and its ratio to `reference`'s per round. */
+export function summarizeCpuPerRequest(
+  samples: Samples<LoadSample>,
+  reference: string,
+): Record<string, CpuPerRequestRow> {
+  const cpuPerRequest = (s: LoadSample) => s.cpuSeconds / s.requests;
+  const rows: Record<string, CpuPerRequestRow> = {};
+  for (const [label, list] of Object.entries(samples)) {
+    rows[label] = {
+      rps: median(list.map((s) => s.rps)),
+      p50Ms: median(list.map((s) => s.p50)),
+      p99Ms: median(list.map((s) => s.p99)),
+      errors: list.reduce((n, s) => n + s.errors, 0),
+      cpuUsPerRequest: median(list.map((s) => cpuPerRequest(s) * 1e6)),
+      cpuVsReference: perRound(samples, label, reference, (a, b) => cpuPerRequest(a) / cpuPerRequest(b)),
     };
   }
   return rows;
@@ -95,4 +127,25 @@ export function summarizeStreaming(
     };
   }
   return rows;
+}
+
+export interface TtfbSummary extends TtfbResult {
+  /** p50 minus direct's p50, ms. */
+  addedP50Ms: Record<string, number>;
+  /**
+   * The proxy's added p50 ÷ the floor's. The requests of all subjects took turns one by one, so the
+   * three p50s come from the same moments of the machine, as a round's would.
+   */
+  addedVsFloor: number;
+}
+
+export function summarizeTtfb(ttfb: TtfbResult): TtfbSummary {
+  const direct = ttfb.p50.direct ?? Number.NaN;
+  const addedP50Ms = Object.fromEntries(
+    Object.entries(ttfb.p50).map(([label, p50]) => [label, p50 - direct]),
+  );
+  const floorAdded = addedP50Ms.floor ?? Number.NaN;
+  // A floor no slower than direct leaves nothing to divide by: no ratio rather than a wild one.
+  const addedVsFloor = floorAdded > 0 ? (addedP50Ms.proxy ?? Number.NaN) / floorAdded : Number.NaN;
+  return { ...ttfb, addedP50Ms, addedVsFloor };
 }

@@ -1,23 +1,25 @@
 // The figures a run reports, gathered in one shape for the table, the targets and the JSON file.
+// A workload left out by BENCH_ONLY has no entry.
 import type { ManyStreamsResult } from "../workloads/many-streams.ts";
 import type { StartupResult } from "../workloads/startup.ts";
-import type { TtfbResult } from "../workloads/ttfb.ts";
-import type { RequestRow, StreamRow } from "./summarize.ts";
+import type { CpuPerRequestRow, RequestRow, StreamRow, TtfbSummary } from "./summarize.ts";
 
 export interface Summary {
   /** wrk's requests/s against a server that does nothing. */
-  ceiling: { c1Rps: number; c64Rps: number };
-  requests: {
+  ceiling?: { c1Rps: number; c64Rps: number };
+  requests?: {
     c1: Record<string, RequestRow>;
     c64: Record<string, RequestRow>;
     /** The proxy's added p50 at c1 ÷ the floor's, median over rounds. */
     addedP50VsFloor: number;
     addedP50VsFloorNoLog: number;
   };
-  streaming: Record<string, StreamRow>;
-  ttfb: TtfbResult & { addedP50Ms: Record<string, number> };
-  manyStreams: ManyStreamsResult;
-  startup: StartupResult;
-  /** Resident memory of the long-lived subjects after workloads 1–4, MB. */
-  rssAfterLoadMb: Record<string, number>;
+  /** Non-streaming /v1/chat/completions and /api/chat on the same proxy; CPU ratio against /api/chat. */
+  v1Requests?: Record<string, CpuPerRequestRow> | { missing: string };
+  streaming?: Record<string, StreamRow>;
+  ttfb?: TtfbSummary;
+  manyStreams?: ManyStreamsResult;
+  startup?: StartupResult;
+  /** Resident memory of the long-lived subjects after the workloads that use them, MB. */
+  rssAfterLoadMb?: Record<string, number>;
 }

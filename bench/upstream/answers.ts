@@ -4,13 +4,16 @@ const CREATED_AT = "2025-01-01T00:00:00.000000Z";
 /** Short tokens with leading spaces, like a real model's; none looks like an address or number to /redact. */
 const WORDS = [" the", " quick", " brown", " fox", " jumps", " over", " a", " lazy", " dog", " and", " runs"];
 
+/** The one-sentence reply of the plain model, as its tokens: one JSON object or a stream says the same. */
+const SMALL_TOKENS = ["The", " quick", " brown", " fox", " jumps", " over", " the", " lazy", " dog."];
+const SMALL_TEXT = SMALL_TOKENS.join("");
+
 const tokenCache = new Map<string, Uint8Array[]>();
 
-/** One NDJSON line per word, for `model`; cached because a run uses a handful of model names. */
-export function tokenLines(model: string): Uint8Array[] {
-  let lines = tokenCache.get(model);
+function cachedLines(key: string, model: string, words: string[]): Uint8Array[] {
+  let lines = tokenCache.get(key);
   if (!lines) {
-    lines = WORDS.map((word) =>
+    lines = words.map((word) =>
       encoder.encode(
         `${JSON.stringify({
           model,
@@ -20,9 +23,22 @@ export function tokenLines(model: string): Uint8Array[] {
         })}\n`,
       ),
     );
-    tokenCache.set(model, lines);
+    tokenCache.set(key, lines);
   }
   return lines;
+}
+
+/** One NDJSON line per word, for `model`; cached because a run uses a handful of model names. */
+export function tokenLines(model: string): Uint8Array[] {
+  return cachedLines(`words ${model}`, model, WORDS);
+}
+
+/**
+ * The small answer streamed token by token: what the plain model sends when asked to stream, as
+ * Ollama does for a client (or a proxy) that sends `"stream": true` or leaves it out.
+ */
+export function smallAnswerLines(model: string): Uint8Array[] {
+  return cachedLines(`small ${model}`, model, SMALL_TOKENS);
 }
 
 export function doneLine(model: string, evalCount: number): Uint8Array {
@@ -48,8 +64,8 @@ export function SMALL_ANSWER(model: string): string {
   return JSON.stringify({
     model,
     created_at: CREATED_AT,
-    ...finalStats(9),
-    message: { role: "assistant", content: "The quick brown fox jumps over the lazy dog." },
+    ...finalStats(SMALL_TOKENS.length),
+    message: { role: "assistant", content: SMALL_TEXT },
   });
 }
 

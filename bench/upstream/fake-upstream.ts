@@ -5,9 +5,10 @@
 //
 // The model name's tag sets the stream's shape: `bench:c500-g0` streams 500 content chunks as fast as
 // possible, `bench:c50-g20` streams 50 with 20 ms between them. Tags are used rather than request
-// options because the model name is the one field every dialect passes upstream unchanged.
+// options because the model name is the one field every dialect passes upstream unchanged. The plain
+// model (`bench`) answers one short sentence: as one object for `"stream": false`, else token by token.
 // BENCH_MODELS (comma-separated) lists the models /api/tags reports as installed.
-import { doneLine, SMALL_ANSWER, staticJson, tokenLines } from "./answers.ts";
+import { doneLine, SMALL_ANSWER, smallAnswerLines, staticJson, tokenLines } from "./answers.ts";
 import { type StreamShape, shapeOf } from "./shape.ts";
 import { type StreamCounter, streamCounter } from "./stream-counter.ts";
 
@@ -19,8 +20,10 @@ const JSON_TYPE = { "content-type": "application/json; charset=utf-8" };
  * between chunks Bun coalesces the whole answer into one write (measured: 1 read instead of 500 at
  * the client), which would make per-chunk costs look far smaller than they are.
  */
-function streamBody(model: string, shape: StreamShape, counter: StreamCounter): ReadableStream<Uint8Array> {
-  const lines = tokenLines(model);
+function streamBody(model: string, counter: StreamCounter): ReadableStream<Uint8Array> {
+  const tagged = shapeOf(model);
+  const lines = tagged ? tokenLines(model) : smallAnswerLines(model);
+  const shape: StreamShape = tagged ?? { chunks: lines.length, gapMs: 0 };
   const done = doneLine(model, shape.chunks);
   return new ReadableStream({
     type: "direct",
@@ -50,7 +53,7 @@ async function chat(req: Request, counter: StreamCounter): Promise<Response> {
   const body = (await req.json()) as { model?: string; stream?: boolean };
   const model = body.model ?? "bench";
   if (body.stream === false) return new Response(SMALL_ANSWER(model), { headers: JSON_TYPE });
-  return new Response(streamBody(model, shapeOf(model), counter), { headers: NDJSON });
+  return new Response(streamBody(model, counter), { headers: NDJSON });
 }
 
 const counter = streamCounter();

@@ -4,8 +4,10 @@ export interface StreamShape {
   gapMs: number;
 }
 
-export function shapeOf(model: string): StreamShape {
+/** null when the tag gives no chunk count (the plain model): it streams its small answer instead. */
+export function shapeOf(model: string): StreamShape | null {
   const chunks = /[:-]c(\d+)/.exec(model)?.[1];
+  if (!chunks) return null;
   const gap = /[:-]g(\d+)/.exec(model)?.[1];
-  return { chunks: chunks ? Number(chunks) : 10, gapMs: gap ? Number(gap) : 0 };
+  return { chunks: Number(chunks), gapMs: gap ? Number(gap) : 0 };
 }

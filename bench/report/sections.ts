@@ -1,0 +1,188 @@
+// One markdown table per workload; each takes that workload's summary and the run's knobs.
+import type { BenchConfig } from "../lib/config.ts";
+import { NATIVE_ROUTE, V1_CONNECTIONS } from "../workloads/v1-requests.ts";
+import { n, name, table } from "./format.ts";
+import type { Summary } from "./summary.ts";
+
+type Has<K extends keyof Summary> = NonNullable<Summary[K]>;
+
+export function requestsSection(r: Has<"requests">): string[] {
+  const { c1, c64 } = r;
+  return [
+    "### 1. Non-streaming `POST /api/chat` (small body)",
+    "",
+    table(
+      [
+        "subject",
+        "c1 req/s",
+        "c1 p50 ms",
+        "c1 p99 ms",
+        "c1 added p50 ms",
+        "c64 req/s",
+        "c64 p50 ms",
+        "c64 p99 ms",
+        "c64 vs floor",
+        "CPU µs/req (c64)",
+        "errors",
+      ],
+      Object.keys(c64).map((label) => {
+        const a = c1[label];
+        const b = c64[label]!;
+        return [
+          name(label),
+          n(a?.rps),
+          n(a?.p50Ms, 3),
+          n(a?.p99Ms, 3),
+          label === "direct" ? "—" : n(a?.addedP50Ms, 3),
+          n(b.rps),
+          n(b.p50Ms, 2),
+          n(b.p99Ms, 2),
+          label === "direct" ? "—" : `${n(b.rpsVsFloor, 2)}×`,
+          n(b.cpuUsPerRequest, 0),
+          String((a?.errors ?? 0) + b.errors),
+        ];
+      }),
+    ),
+    "",
+  ];
+}
+
+export function v1RequestsSection(v: Has<"v1Requests">): string[] {
+  const head = [
+    `### 1b. Non-streaming \`/v1/chat/completions\` vs \`/api/chat\`, same proxy (\`bun run start\`), ${V1_CONNECTIONS} connections`,
+    "",
+  ];
+  if ("missing" in v) return [...head, String(v.missing), ""];
+  return [
+    ...head,
+    table(
+      ["route", "req/s", "p50 ms", "p99 ms", "proxy CPU µs/req", "CPU vs /api/chat", "errors"],
+      Object.entries(v).map(([label, row]) => [
+        name(label),
+        n(row.rps),
+        n(row.p50Ms, 2),
+        n(row.p99Ms, 2),
+        n(row.cpuUsPerRequest, 0),
+        label === NATIVE_ROUTE ? "—" : `${n(row.cpuVsReference, 2)}×`,
+        String(row.errors),
+      ]),
+    ),
+    "",
+  ];
+}
+
+export function streamingSection(s: Has<"streaming">, cfg: BenchConfig): string[] {
+  return [
+    `### 2–3. Streaming chat, ${cfg.streamChunks} chunks as fast as the upstream sends them, ${cfg.streamConnections} connections`,
+    "",
+    table(
+      [
+        "case",
+        "chunks/s",
+        "CPU s per 100k chunks",
+        "CPU vs floor",
+        "p50 ms per stream",
+        "chunks seen",
+        "errors",
+      ],
+      Object.entries(s).map(([label, row]) =>
+        "missing" in row
+          ? [name(label), row.missing, "", "", "", "", ""]
+          : [
+              name(label),
+              n(row.chunksPerS),
+              n(row.cpuSPer100k, 3),
+              label === "direct" ? "—" : `${n(row.cpuVsFloor, 2)}×`,
+              n(row.p50Ms, 1),
+              String(row.chunksSeen),
+              String(row.errors),
+            ],
+      ),
+    ),
+    "",
+  ];
+}
+
+export function ttfbSection(t: Has<"ttfb">): string[] {
+  return [
+    `### 4. Time to first byte (streaming, first chunk sent at once; ${t.requests} requests each)`,
+    "",
+    table(
+      ["subject", "p50 ms", "p99 ms", "added p50 ms", "added vs floor's"],
+      Object.keys(t.p50).map((label) => [
+        name(label),
+        n(t.p50[label], 3),
+        n(t.p99[label], 3),
+        label === "direct" ? "—" : n(t.addedP50Ms[label], 3),
+        label === "proxy" ? `${n(t.addedVsFloor, 2)}×` : "—",
+      ]),
+    ),
+    "",
+  ];
+}
+
+export function manyStreamsSection(m: Has<"manyStreams">, cfg: BenchConfig): string[] {
+  return [
+    `### 5. ${cfg.slowStreams} concurrent slow streams (${cfg.slowChunks} chunks, ${cfg.slowGapMs} ms apart), fresh process each`,
+    "",
+    table(
+      [
+        "subject",
+        "completed",
+        "errors",
+        "upstream streams at peak",
+        "upstream connections at peak",
+        "peak RSS MB",
+        "wall s",
+      ],
+      Object.entries(m).map(([label, e]) =>
+        !e || "missing" in e
+          ? [name(label), e?.missing ?? "not measured", "", "", "", "", ""]
+          : [
+              name(label),
+              String(e.completed),
+              e.errors ? `${e.errors} (${e.errorSamples[0] ?? ""})` : "0",
+              String(e.upstreamStreamsPeak),
+              String(e.upstreamConnectionsPeak),
+              n(e.peakRssMb, 1),
+              n(e.wallMs / 1000, 2),
+            ],
+      ),
+    ),
+    "",
+  ];
+}
+
+export function startupSection(
+  s: Has<"startup">,
+  rssAfterLoadMb: Record<string, number>,
+  cfg: BenchConfig,
+): string[] {
+  return [
+    `### 6. Start-up and memory (median of ${cfg.startupRuns} launches)`,
+    "",
+    table(
+      [
+        "subject",
+        "launch → first served request ms",
+        "self-reported startupMs",
+        "idle RSS MB",
+        "RSS after workloads 1–4 MB",
+      ],
+      Object.entries(s.subjects).map(([label, e]) =>
+        !e || "missing" in e
+          ? [name(label), e?.missing ?? "not measured", "", "", ""]
+          : [
+              name(label),
+              n(e.readyMs, 0),
+              n(e.selfReportedMs, 0),
+              n(e.idleRssMb, 1),
+              n(rssAfterLoadMb[label], 1),
+            ],
+      ),
+    ),
+    "",
+    `Compiled binary: ${s.binaryBytes === null ? "not built" : `${n(s.binaryBytes / 2 ** 20, 1)} MB`}.`,
+    "",
+  ];
+}
