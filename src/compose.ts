@@ -36,6 +36,7 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
   const { config, logger } = input;
   const upstream = createUpstreamClient({
     baseUrl: config.ollamaUrl,
+    auth: config.ollamaAuth,
     idleTimeoutMs: config.upstreamIdleTimeoutSeconds * 1000,
     fetch: input.fetch,
   });

@@ -48,7 +48,9 @@ export async function main(): Promise<void> {
   }
   logger.info("listening", {
     url: `http://${formatHost(config.host)}:${server.port}${config.basePath}`,
+    // Credentials given in OLLAMA_URL are only ever sent upstream; the log says they are in use.
     upstream: config.ollamaUrl,
+    upstreamAuth: config.ollamaAuth ? "basic" : "none",
     version: PROXY_VERSION,
     startupMs: Math.round(performance.now()),
     fetchLimit: process.env.BUN_CONFIG_MAX_HTTP_REQUESTS ?? "256 (Bun default)",

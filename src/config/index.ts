@@ -2,9 +2,20 @@
 import path from "node:path";
 import { parseCliArgs } from "./cli-args.ts";
 import { helpText } from "./help.ts";
+import { splitCredentials } from "./ollama-url.ts";
 import { SETTINGS, type SettingKey, type Settings } from "./settings.ts";
 
-export interface Config extends Omit<Settings, "corsOrigins"> {
+export interface Config extends Omit<Settings, "corsOrigins" | "ollamaUrl"> {
+  /**
+   * Upstream base `scheme://host:port[/prefix]`, always without `user:pass@`: the one form that is
+   * requested, shown by /health and written to logs and error messages.
+   */
+  readonly ollamaUrl: string;
+  /**
+   * `Basic <base64>` from credentials given in OLLAMA_URL (percent-decoded first), else null. Only
+   * the upstream client reads it, to set Authorization; nothing may print it.
+   */
+  readonly ollamaAuth: string | null;
   readonly corsOrigins: readonly string[];
   /** Absolute agents folder (resolved from the working directory, never from the binary's location). */
   readonly agentsDir: string;
@@ -39,7 +50,8 @@ export function loadConfig({ argv, env, cwd, version }: LoadInput): LoadResult {
     if (!parsed.success) {
       const source = fromFlag !== undefined ? spec.flag : spec.env;
       const why = parsed.error.issues[0]?.message ?? "invalid value";
-      return { kind: "error", message: `invalid ${source}=${JSON.stringify(raw)}: ${why}` };
+      const shown = spec.redact ? spec.redact(raw) : raw;
+      return { kind: "error", message: `invalid ${source}=${JSON.stringify(shown)}: ${why}` };
     }
     out[key] = parsed.data;
   }
@@ -56,8 +68,11 @@ export function configFrom(overrides: Partial<Settings>, cwd = process.cwd()): C
 
 function finishConfig(settings: Settings, cwd: string): Config {
   const loopback = isLoopbackHost(settings.host);
+  const upstream = splitCredentials(settings.ollamaUrl);
   return Object.freeze({
     ...settings,
+    ollamaUrl: upstream.url,
+    ollamaAuth: upstream.auth,
     agentsDir: path.resolve(cwd, settings.agentsDir),
     hostCheckEnabled: settings.hostCheck === "on" || (settings.hostCheck === "auto" && loopback),
     corsOrigins: Object.freeze([...settings.corsOrigins]),

@@ -8,6 +8,8 @@ export interface SettingSpec<T = unknown> {
   default: string;
   help: string;
   schema: z.ZodType<T, string>;
+  /** How a refused raw value is echoed in the start-up error, for values that may hold a secret. */
+  redact?: (raw: string) => string;
 }
 
 export function integer(min: number, max: number) {

@@ -7,7 +7,7 @@ import {
   modelListSetting,
   modelNameSetting,
 } from "./model-settings.ts";
-import { normaliseOllamaUrl } from "./ollama-url.ts";
+import { normaliseOllamaUrl, redactOllamaUrl } from "./ollama-url.ts";
 import { boolean, integer, list, oneOf, setting, text } from "./setting-types.ts";
 
 const basePath = z
@@ -30,8 +30,9 @@ export const SETTINGS = {
     env: "OLLAMA_URL",
     flag: "--ollama-url",
     default: "http://127.0.0.1:11434",
-    help: "Upstream Ollama: host, host:port, :port or URL with optional path prefix (as OLLAMA_HOST)",
+    help: "Upstream Ollama: host, host:port, :port or URL with optional path prefix (as OLLAMA_HOST); user:pass@ is sent as Basic auth",
     schema: ollamaUrl,
+    redact: redactOllamaUrl,
   }),
   host: setting({
     env: "PROXY_HOST",

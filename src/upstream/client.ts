@@ -1,5 +1,6 @@
 // The proxy's only way to reach Ollama: fetch with the right Host, no idle cut-offs, clear failures.
 import { proxy } from "hono/proxy";
+import { splitCredentials } from "../config/ollama-url.ts";
 import { ProxyError } from "../errors.ts";
 import { upstreamRequestHeaders } from "./headers.ts";
 import { isAbortError, upstreamUnreachable } from "./network-error.ts";
@@ -12,6 +13,12 @@ export type FetchLike = (
 export interface UpstreamOptions {
   /** Normalised upstream base, `scheme://host:port[/prefix]`. */
   baseUrl: string;
+  /**
+   * Authorization value for every upstream request (config.ollamaAuth: Basic from OLLAMA_URL's
+   * credentials). Credentials left in `baseUrl` are split off and used when this is absent, so the
+   * client's `baseUrl`, and every message naming it, never carries them.
+   */
+  auth?: string | null;
   /** Milliseconds a silent upstream connection is tolerated; 0 = forever (model loads can take minutes). */
   idleTimeoutMs: number;
   fetch?: FetchLike;
@@ -27,6 +34,7 @@ export interface UpstreamCallInit {
 }
 
 export interface UpstreamClient {
+  /** The upstream base without credentials: safe in messages and logs. */
   readonly baseUrl: string;
   readonly host: string;
   /** Sends one request upstream; a network failure becomes a 502 ProxyError naming the upstream. */
@@ -38,10 +46,26 @@ export interface UpstreamClient {
 }
 
 export function createUpstreamClient(opts: UpstreamOptions): UpstreamClient {
-  const baseUrl = opts.baseUrl.replace(/\/+$/, "");
+  const address = splitCredentials(opts.baseUrl.replace(/\/+$/, ""));
+  const baseUrl = address.url;
+  const auth = opts.auth ?? address.auth;
   const host = new URL(baseUrl).host;
   const doFetch: FetchLike = opts.fetch ?? fetch;
   const defaultTimeout = opts.idleTimeoutMs > 0 ? opts.idleTimeoutMs : false;
+
+  /**
+   * Configured credentials replace whatever Authorization the client sent. Go's net/http (and Bun's
+   * fetch) let an explicit header win over URL userinfo, but that fits a client, not a proxy: the
+   * `openai` SDKs always send `Bearer <apiKey>`, which would silently knock out the operator's
+   * credentials for the hop they were configured for. (Ollama's own Go client sets no precedent:
+   * envconfig.Host() does not parse userinfo, so `user:pass@host` gives it an unusable host, and
+   * api/client.go sets Authorization only to its signed ollama.com token.) Without credentials the
+   * client's header passes through.
+   */
+  function withAuth(headers: Headers): Headers {
+    if (auth) headers.set("authorization", auth);
+    return headers;
+  }
 
   async function send(input: Request | string, init: RequestInit, timeoutMs?: number): Promise<Response> {
     const timeout = timeoutMs !== undefined ? timeoutMs : defaultTimeout;
@@ -58,7 +82,7 @@ export function createUpstreamClient(opts: UpstreamOptions): UpstreamClient {
     baseUrl,
     host,
     call(pathAndQuery, init = {}) {
-      const headers = new Headers(init.headers);
+      const headers = withAuth(new Headers(init.headers));
       headers.set("host", host);
       return send(
         baseUrl + pathAndQuery,
@@ -71,7 +95,7 @@ export function createUpstreamClient(opts: UpstreamOptions): UpstreamClient {
       // client's abort signal; we supply the headers (with the upstream Host) and the fetch call.
       return proxy(baseUrl + pathAndQuery, {
         raw: req,
-        headers: upstreamRequestHeaders(req.headers, host),
+        headers: withAuth(upstreamRequestHeaders(req.headers, host)),
         customFetch: (upstreamReq: Request) => send(upstreamReq, {}),
       });
     },

@@ -81,4 +81,68 @@ describe("upstream client", () => {
       "upstream",
     ]);
   });
+
+  describe("credentials", () => {
+    const basic = "Basic YWxpY2U6cEBzcw=="; // alice:p@ss
+
+    test("call, json and forward all send the configured Authorization, replacing the client's", async () => {
+      const rec = recording(() => Response.json({}));
+      const client = createUpstreamClient({
+        baseUrl: "http://h:1",
+        auth: basic,
+        idleTimeoutMs: 0,
+        fetch: rec.fetch,
+      });
+      await client.call("/api/chat", {
+        method: "POST",
+        headers: { authorization: "Bearer ollama" },
+        body: "{}",
+      });
+      await client.json("/api/version");
+      await client.forward(
+        new Request("http://proxy/v1/models", { headers: { authorization: "Bearer sk-x" } }),
+        "/v1/models",
+      );
+      expect(rec.calls.map((c) => c.headers.get("authorization"))).toEqual([basic, basic, basic]);
+    });
+
+    test("without credentials the client's own Authorization passes through", async () => {
+      const rec = recording(() => new Response("ok"));
+      const client = createUpstreamClient({
+        baseUrl: "https://ollama.com:443",
+        idleTimeoutMs: 0,
+        fetch: rec.fetch,
+      });
+      await client.forward(
+        new Request("http://proxy/api/tags", { headers: { authorization: "Bearer key" } }),
+        "/api/tags",
+      );
+      await client.call("/api/tags");
+      expect(rec.calls.map((c) => c.headers.get("authorization"))).toEqual(["Bearer key", null]);
+    });
+
+    test("credentials left in baseUrl are split off: used as Basic, absent from the URL and messages", async () => {
+      const rec = recording(() => Response.json({}));
+      const client = createUpstreamClient({
+        baseUrl: "http://alice:p%40ss@h:1/x",
+        idleTimeoutMs: 0,
+        fetch: rec.fetch,
+      });
+      await client.call("/api/tags");
+      expect(client.baseUrl).toBe("http://h:1/x");
+      expect(rec.calls[0]?.url).toBe("http://h:1/x/api/tags");
+      expect(rec.calls[0]?.headers.get("authorization")).toBe(basic);
+
+      const refused: FetchLike = async () => {
+        throw Object.assign(new Error("Unable to connect"), { code: "ECONNREFUSED" });
+      };
+      const down = createUpstreamClient({
+        baseUrl: "http://alice:p%40ss@h:1",
+        idleTimeoutMs: 0,
+        fetch: refused,
+      });
+      const err = (await down.call("/api/tags").catch((e) => e)) as ProxyError;
+      expect(err.message).toBe("upstream Ollama at http://h:1 is unreachable: connection refused");
+    });
+  });
 });
