@@ -58,7 +58,7 @@ const FLUSH_AT_LINES = 512;
 
 /**
  * Log lines go to stderr in batches (a write per request was ~10% of a busy proxy's throughput):
- * at most every 20 ms or 512 lines, and whatever is pending is written synchronously on exit.
+ * at most every 20 ms or 512 lines; the entry file calls flushLogLines on exit for what is pending.
  */
 function stderrLines(line: string): void {
   pending.push(line);
@@ -78,8 +78,6 @@ export function flushLogLines(): void {
   pending = [];
   process.stderr.write(text);
 }
-
-process.on("exit", flushLogLines);
 
 /** A logger that drops everything (handy default in tests and library use). */
 export const silentLogger: Logger = createLogger({ level: "error", format: "json", write: () => {} });

@@ -3,7 +3,7 @@ import { loadAgentSettings } from "./agents/index.ts";
 import { composeProxy } from "./compose.ts";
 import { loadConfig } from "./config/index.ts";
 import { probeUpstream } from "./features/health/probe.ts";
-import { createLogger } from "./log.ts";
+import { createLogger, flushLogLines } from "./log.ts";
 import { serve } from "./server.ts";
 import { installGracefulStop } from "./shutdown.ts";
 import { PROXY_VERSION } from "./version.ts";
@@ -29,6 +29,8 @@ export async function main(): Promise<void> {
   }
 
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+  // Log lines are written in batches: what is still pending goes out synchronously at exit.
+  process.on("exit", flushLogLines);
   // Code an agent leaves running outside its hooks (a stray timer) must not take the proxy down.
   process.on("unhandledRejection", (reason) => logger.error("unhandled rejection", { error: reason }));
   process.on("uncaughtException", (error) => logger.error("uncaught exception", { error }));

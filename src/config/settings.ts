@@ -181,7 +181,7 @@ export const SETTINGS = {
     help: "Write one log line per request",
     schema: boolean(),
   }),
-  // Model management (#4): aliases, default model, pull on demand, warm-up and keep-alive defaults.
+  // Model management: aliases, default model, pull on demand, warm-up and keep-alive defaults.
   modelAliases: setting({
     env: "MODEL_ALIASES",
     flag: "--model-aliases",

@@ -1,38 +1,16 @@
 // The proxy's own metrics, fed by the end of every request (the same record as the access line).
 import type { AccessRecord } from "../types.ts";
+import { OLLAMA_ROUTES } from "../wire/ollama.ts";
 import { Counter, Gauge, Histogram, MetricsRegistry } from "./registry.ts";
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
-/** Known routes keep their path as a label; anything else is "other", so clients cannot blow up cardinality. */
-const KNOWN = new Set([
-  "/",
-  "/api/version",
-  "/api/tags",
-  "/api/ps",
-  "/api/show",
-  "/api/pull",
-  "/api/push",
-  "/api/create",
-  "/api/copy",
-  "/api/delete",
-  "/api/embed",
-  "/api/embeddings",
-  "/api/chat",
-  "/api/generate",
-  "/v1/chat/completions",
-  "/v1/completions",
-  "/v1/embeddings",
-  "/v1/models",
-  "/health",
-  "/health/live",
-  "/plugins",
-  "/models",
-  "/metrics",
-]);
+/** The proxy's own routes; with Ollama's, they keep their path as a label. */
+const PROXY_ROUTES = new Set(["/health", "/health/live", "/plugins", "/models", "/metrics"]);
 
+/** Known routes keep their path as a label; anything else is "other", so clients cannot blow up cardinality. */
 export function routeLabel(path: string): string {
-  if (KNOWN.has(path)) return path;
+  if (Object.hasOwn(OLLAMA_ROUTES, path) || PROXY_ROUTES.has(path)) return path;
   if (path.startsWith("/api/blobs/")) return "/api/blobs/:digest";
   if (path.startsWith("/v1/models/")) return "/v1/models/:id";
   if (path.startsWith("/plugins/")) return "/plugins/:name";

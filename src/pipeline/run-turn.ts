@@ -44,9 +44,13 @@ export async function runTurn(input: TurnInput, deps: PipelineDeps): Promise<Tur
   body = withKeepAlive(input, deps, body, model);
   const transform = prepared?.transform ?? null;
   const parse = transform !== null || input.needsChunks;
-  // Parsed turns always stream from the upstream: transforms work per chunk, and the proxy folds the
-  // stream itself when the client asked for one object.
-  if (parse && body.stream !== true) body = { ...body, stream: true };
+  if (parse) {
+    // Transforms work per chunk, so a transformed answer always streams from the upstream (the proxy
+    // folds it when the client wants one object); an untransformed one-shot answer is asked for as
+    // one object, which is far cheaper to translate than a stream of lines.
+    const stream = transform !== null || input.clientStream;
+    if (body.stream !== stream) body = { ...body, stream };
+  }
   return { model, agents, body, events: answerEvents(input, deps, body, transform, parse) };
 }
 
@@ -105,6 +109,10 @@ async function* answerEvents(
   if (!res.ok || !res.body) {
     throw new ProxyError(res.status, upstreamErrorMessage(await res.text(), res.status), "upstream");
   }
+  if (body.stream === false) {
+    yield { type: "chunk", chunk: await oneObject(res, deps.upstream.baseUrl) };
+    return;
+  }
   yield* upstreamChunks(input, res.body, transform, deps.upstream.baseUrl);
 }
 
@@ -146,6 +154,15 @@ async function* upstreamChunks(
     throw upstreamBrokeOff(upstreamUrl, err);
   }
   if (!sawDone) throw upstreamEndedEarly(upstreamUrl);
+}
+
+/** Ollama's answer to `"stream": false`: the whole turn as one object, already folded. */
+async function oneObject(res: Response, upstreamUrl: string): Promise<InferenceChunk> {
+  try {
+    return (await res.json()) as InferenceChunk;
+  } catch (err) {
+    throw upstreamBrokeOff(upstreamUrl, err);
+  }
 }
 
 async function* takeoverEvents(

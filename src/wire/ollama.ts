@@ -194,3 +194,30 @@ export interface VersionResponse {
 export interface ErrorBody {
   error: string;
 }
+
+/**
+ * Ollama's fixed routes. `namesModel`: a small JSON body that names a model (the access log reads it;
+ * blob uploads are never read).
+ */
+export const OLLAMA_ROUTES: Readonly<Record<string, { namesModel: boolean }>> = {
+  "/": { namesModel: false },
+  "/api/version": { namesModel: false },
+  "/api/tags": { namesModel: false },
+  "/api/ps": { namesModel: false },
+  "/api/chat": { namesModel: true },
+  "/api/generate": { namesModel: true },
+  "/api/show": { namesModel: true },
+  "/api/pull": { namesModel: true },
+  "/api/push": { namesModel: true },
+  "/api/create": { namesModel: true },
+  "/api/copy": { namesModel: true },
+  "/api/delete": { namesModel: true },
+  "/api/embed": { namesModel: true },
+  "/api/embeddings": { namesModel: true },
+  "/v1/chat/completions": { namesModel: true },
+  "/v1/completions": { namesModel: true },
+  "/v1/embeddings": { namesModel: true },
+  "/v1/models": { namesModel: false },
+  "/v1/responses": { namesModel: true },
+  "/v1/messages": { namesModel: true },
+};

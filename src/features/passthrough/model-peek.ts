@@ -1,19 +1,9 @@
 // Reads the model name out of small JSON request bodies so the access log can name it.
+import { OLLAMA_ROUTES } from "../../wire/ollama.ts";
 
 /** Routes whose bodies are small JSON documents naming a model; blob uploads are never read. */
-const JSON_ROUTES = new Set([
-  "/api/show",
-  "/api/pull",
-  "/api/push",
-  "/api/create",
-  "/api/copy",
-  "/api/delete",
-  "/api/embed",
-  "/api/embeddings",
-]);
-
 export function isModelJsonRoute(path: string): boolean {
-  return JSON_ROUTES.has(path);
+  return OLLAMA_ROUTES[path]?.namesModel === true;
 }
 
 export function modelNameOf(bodyText: string): string | undefined {

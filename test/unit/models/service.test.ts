@@ -142,7 +142,9 @@ describe("ensure", () => {
     s.pulls[1]?.end();
     const err = await pending;
     expect(err.status).toBe(404);
-    expect(err.message).toBe("model 'ghost' not found (pull failed: pull model manifest: file does not exist)");
+    expect(err.message).toBe(
+      "model 'ghost' not found (pull failed: pull model manifest: file does not exist)",
+    );
     const again = await failure(service.ensure("ghost", never));
     expect(again.message).toBe(
       "model 'ghost' not found (pull failed 0s ago: pull model manifest: file does not exist; " +

@@ -1,4 +1,4 @@
-// POST /v1/chat/completions body → native /api/chat body (contract §2.6, minus its lossy defaults).
+// POST /v1/chat/completions body → native /api/chat body (without Ollama's lossy defaults).
 
 import { z } from "zod";
 import type { ChatRequest } from "../../../wire/ollama.ts";

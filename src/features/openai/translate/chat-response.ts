@@ -1,4 +1,4 @@
-// A complete (aggregated) native chat response → an OpenAI `chat.completion` object (contract §2.7).
+// A complete (aggregated) native chat response → an OpenAI `chat.completion` object.
 import type { ChatCompletion, ChatCompletionMessage } from "openai/resources/chat/completions";
 import type { ChatChunk } from "../../../wire/ollama.ts";
 import {

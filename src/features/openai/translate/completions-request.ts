@@ -1,4 +1,4 @@
-// POST /v1/completions body → native /api/generate body (contract §2.8, minus its forced defaults).
+// POST /v1/completions body → native /api/generate body (without the defaults Ollama forces).
 
 import { z } from "zod";
 import type { GenerateRequest } from "../../../wire/ollama.ts";

@@ -1,4 +1,4 @@
-// OpenAI reasoning effort → native `think`, following Ollama's own table (contract §2.6).
+// OpenAI reasoning effort → native `think`, following Ollama's own table (openai/openai.go in ollama/ollama).
 import { z } from "zod";
 import { OpenAIRequestError } from "./openai-error.ts";
 
