@@ -1,5 +1,7 @@
 // GET /plugins and GET /plugins/:name: every agent file, loaded or failed, and why.
+import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
+import { z } from "zod";
 import type { AgentRegistry } from "../../agents/index.ts";
 import type { AppEnv } from "../../types.ts";
 import { describeFailed, describeLoaded, findAgent } from "./describe.ts";
@@ -7,6 +9,14 @@ import { describeFailed, describeLoaded, findAgent } from "./describe.ts";
 export interface PluginsDeps {
   registry: AgentRegistry;
 }
+
+/** Agent names and file names; bounded, so nothing a client sends is echoed back at any length. */
+const nameParam = z.object({
+  name: z
+    .string()
+    .max(128)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/),
+});
 
 export function createPluginsRoutes(deps: PluginsDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -18,8 +28,12 @@ export function createPluginsRoutes(deps: PluginsDeps): Hono<AppEnv> {
     return c.json({ loaded: loaded.length, failed: failed.length, agents: [...loaded, ...failed] });
   });
 
-  app.get("/plugins/:name", (c) => {
-    const name = c.req.param("name");
+  const validName = zValidator("param", nameParam, (result, c) => {
+    if (!result.success)
+      return c.json({ error: "not an agent name: letters, digits, '.', '-' or '_', at most 128" }, 400);
+  });
+  app.get("/plugins/:name", validName, (c) => {
+    const { name } = c.req.valid("param");
     const agent = findAgent(deps.registry.snapshot(), name);
     if (!agent) return c.json({ error: `agent "${name}" not found` }, 404);
     return c.json(agent);

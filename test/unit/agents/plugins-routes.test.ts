@@ -114,3 +114,13 @@ describe("GET /plugins/:name", async () => {
     expect(await res.json()).toEqual({ error: 'agent "nope" not found' });
   });
 });
+
+test("GET /plugins/:name refuses what cannot be an agent name, without echoing it", async () => {
+  await valid.ready;
+  const long = "a".repeat(5000);
+  for (const name of [long, "..%2Fsecret", "%20x"]) {
+    const res = await createPluginsRoutes({ registry: valid }).request(`/plugins/${name}`);
+    expect(res.status).toBe(400);
+    expect(await res.text()).not.toContain(long.slice(0, 200));
+  }
+});
