@@ -30,6 +30,8 @@ export interface AgentSnapshot {
   list(): LoadedAgent[];
   /** Modules that failed to load, in file order. */
   failed(): FailedAgent[];
+  /** How many agents are loaded (without copying the list: asked on every chat request). */
+  readonly size: number;
 }
 
 export function createSnapshot(
@@ -44,6 +46,7 @@ export function createSnapshot(
     // Copies, so a caller sorting or filtering the list cannot disturb anyone else's view.
     list: () => [...sorted],
     failed: () => [...failures],
+    size: sorted.length,
   });
 }
 

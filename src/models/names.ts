@@ -8,6 +8,20 @@ const DEFAULT_PREFIXES = ["registry.ollama.ai/library/", "registry.ollama.ai/", 
  * Ollama compares names case-insensitively, so the key is lower-cased too.
  */
 export function modelKey(name: string): string {
+  let key = keys.get(name);
+  if (key === undefined) {
+    key = computeKey(name);
+    // Clients send the same few names over and over; any name at all may arrive, so the memo is bounded.
+    if (keys.size >= MAX_KEYS) keys.clear();
+    keys.set(name, key);
+  }
+  return key;
+}
+
+const MAX_KEYS = 1000;
+const keys = new Map<string, string>();
+
+function computeKey(name: string): string {
   let n = name.trim().toLowerCase();
   const at = n.indexOf("@");
   if (at !== -1) n = n.slice(0, at);

@@ -60,7 +60,7 @@ export function createAgentStage(opts: AgentStageOptions): AgentStage {
     plan(input) {
       // One snapshot per request: a reload mid-request does not change the agents it runs.
       const snapshot = opts.registry.snapshot();
-      if (snapshot.list().length === 0) return { kind: "none", body: input.body };
+      if (snapshot.size === 0) return { kind: "none", body: input.body };
       const body = withoutOldCommands(input.kind, input.body, snapshot);
       const target = userText(input.kind, body);
       if (!target) return { kind: "none", body };

@@ -22,6 +22,9 @@ export interface PipelineDeps {
   loadProgress: ProgressTiming;
 }
 
+/** A one-shot answer has no stream to show progress in: no timer is armed for it. */
+const NO_PROGRESS: ProgressTiming = { afterMs: 0, everyMs: 0 };
+
 export async function runTurn(input: TurnInput, deps: PipelineDeps): Promise<TurnResult> {
   const plan: AgentPlan = deps.agents?.plan(input) ?? { kind: "none", body: input.body };
   if (plan.kind === "reply") {
@@ -99,7 +102,7 @@ async function* answerEvents(
   });
   const res = yield* waitWithProgress(
     call,
-    deps.loadProgress,
+    input.clientStream ? deps.loadProgress : NO_PROGRESS,
     (ms) => `waiting for ${model} to load (${Math.round(ms / 1000)}s)`,
   );
   if (!parse) {

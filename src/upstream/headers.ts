@@ -40,7 +40,15 @@ export function upstreamRequestHeaders(incoming: Headers, upstreamHost: string):
  * cloud models, request ids — is kept.
  */
 export function clientHeadersForUpstream(client: Headers): Headers {
-  const headers = stripHopByHop(new Headers(client));
-  for (const name of ["host", "content-length", "origin", "accept-encoding"]) headers.delete(name);
+  const listed = client.get("connection");
+  const named = listed ? new Set(listed.split(",").map((n) => n.trim().toLowerCase())) : null;
+  const headers = new Headers();
+  // One pass that copies what may go, rather than a copy followed by a dozen deletes (a hot path).
+  for (const [name, value] of client) {
+    if (NOT_FOR_UPSTREAM.has(name) || named?.has(name)) continue;
+    headers.append(name, value);
+  }
   return headers;
 }
+
+const NOT_FOR_UPSTREAM = new Set([...HOP_BY_HOP, "host", "content-length", "origin", "accept-encoding"]);
