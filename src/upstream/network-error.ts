@@ -34,6 +34,5 @@ export function upstreamUnreachable(upstreamUrl: string, err: unknown): ProxyErr
   );
 }
 
-export function isAbortError(err: unknown): boolean {
-  return !!err && typeof err === "object" && (err as { name?: unknown }).name === "AbortError";
-}
+// Kept here for the modules that already import it from this file; its home is src/abort.ts.
+export { isAbortError } from "../abort.ts";
