@@ -1,13 +1,7 @@
 // The slash-command grammar: `/name args… /name args… text`, `//` escapes, paths are not commands.
+import type { AgentCommand } from "./chain-types.ts";
 import { usageLine } from "./help.ts";
 import type { AgentSnapshot, LoadedAgent } from "./snapshot.ts";
-
-export interface AgentCommand {
-  /** The agent's name, lower-cased. */
-  name: string;
-  /** Its positional arguments, as typed. */
-  args: string[];
-}
 
 export type ParsedInput =
   /** No command; `text` is the input after `//` unescaping. */
