@@ -1,4 +1,4 @@
-// The shapes a command chain takes: the commands a message starts with, and the chain prepared from them.
+// The shapes a command chain takes: what the parser reads from a message, and the chain prepared from it.
 import type { LoadedAgent } from "./snapshot.ts";
 import type { AgentContext } from "./types.ts";
 
@@ -8,6 +8,19 @@ export interface AgentCommand {
   /** Its positional arguments, as typed. */
   args: string[];
 }
+
+export type ParsedInput =
+  /** No command; `text` is the input after `//` unescaping. */
+  | { kind: "none"; text: string }
+  /** `commands` in the order typed, each agent once; `text` is what the model sees. */
+  | { kind: "chain"; commands: AgentCommand[]; text: string }
+  | { kind: "help"; topic: string | null }
+  /** `text` is the original input, for UNKNOWN_COMMAND=pass. */
+  | { kind: "unknown"; name: string; text: string }
+  /** `message` is a reply for the user (missing argument, two answering agents, conflicting repeats). */
+  | { kind: "usage"; name: string; message: string }
+  /** More than `limit` (MAX_CHAIN_LENGTH) commands; `message` names the limit. Refused with a 400. */
+  | { kind: "too-long"; limit: number; message: string };
 
 /** Builds the context one agent of the chain receives (the caller owns the model client and signal). */
 export type ContextFactory = (agent: LoadedAgent, command: AgentCommand) => AgentContext;

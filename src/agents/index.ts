@@ -1,6 +1,7 @@
 // The agents subsystem's public door: registry, slash-command parser, chain runner, replies, settings.
 export { prepareChain, runRequestHooks, runTakeover } from "./chain.ts";
-export type { AgentCommand, ChainLink, ContextFactory, PreparedChain } from "./chain-types.ts";
+export { MAX_CHAIN_LENGTH } from "./chain-rules.ts";
+export type { AgentCommand, ChainLink, ContextFactory, ParsedInput, PreparedChain } from "./chain-types.ts";
 export { composeTransforms } from "./compose-transforms.ts";
 export { AgentError } from "./errors.ts";
 export { helpReply, unknownCommandReply, usageLine } from "./help.ts";
@@ -8,8 +9,7 @@ export type { AgentRegistry, RegistryOptions } from "./registry.ts";
 export { createAgentRegistry } from "./registry.ts";
 export type { AgentSettingsMap } from "./settings.ts";
 export { loadAgentSettings } from "./settings.ts";
-export type { ParsedInput } from "./slash-commands.ts";
-export { parseSlashCommands, stripKnownCommands } from "./slash-commands.ts";
+export { parseSlashCommands, readCommands, stripKnownCommands } from "./slash-commands.ts";
 export type { AgentSnapshot, FailedAgent, LoadedAgent } from "./snapshot.ts";
 export { createSnapshot, EMPTY_SNAPSHOT } from "./snapshot.ts";
 export type * from "./types.ts";
