@@ -3,44 +3,17 @@
 // Masks: an e-mail address becomes "[email]", a phone number "[phone]" (settings `email`, `phone`).
 // Phone numbers are recognised heuristically: "+" and 8–15 digits in groups (+44 20 7946 0958), or
 // three groups ending in four digits ((555) 123-4567, 030 1234 5678). Dates, versions, IP addresses
-// and plain numbers are left alone.
+// and plain numbers are left alone. Masking (./_redact-mask.ts) is linear in the text, whatever the
+// chunk sizes.
 import type { AgentDefinition } from "../src/agents/types.ts";
+import { isLow, mask, safeCut } from "./_redact-mask.ts";
 
-const EMAIL = String.raw`[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}`;
-const INTL_PHONE = String.raw`\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,6}`;
-const NATIONAL_PHONE = String.raw`\(?\d{2,5}\)?[ .-]?\d{3,4}[ .-]\d{4}`;
-const PATTERN = new RegExp(`(${EMAIL})|${INTL_PHONE}|${NATIONAL_PHONE}`, "gu");
-/** Every character a match can contain; anything else ends any match before it. */
-const MATCH_CHAR = /[\p{L}\p{N}._%+\-@() ]/u;
+export { mask, safeCut } from "./_redact-mask.ts";
+
 /** Beyond this, a run with no safe cut is released anyway (no address or number is this long). */
 const MAX_HELD = 1024;
-
-/**
- * Masks `text`. The patterns have no lookarounds or \b, so masking two pieces cut at a "safe"
- * position gives exactly what masking the whole would: streaming and one-shot output agree.
- */
-export function mask(text: string, labels: { email: string; phone: string }): string {
-  return text.replace(PATTERN, (match, email: string | undefined) => {
-    if (email) return labels.email;
-    const digits = match.replace(/\D/g, "").length;
-    return digits >= 8 && digits <= 15 ? labels.phone : match;
-  });
-}
-
-/**
- * The end of the longest prefix of `text` no future text can change: a cut right after a
- * character no match contains, or after a space not preceded by a digit or ")" (the only places
- * a phone number has spaces). `before` is the character emitted just before `text`.
- */
-export function safeCut(text: string, before: string): number {
-  for (let i = text.length - 1; i >= 0; i--) {
-    const ch = text[i] ?? "";
-    if (!MATCH_CHAR.test(ch)) return i + 1;
-    const prev = i > 0 ? (text[i - 1] ?? "") : before;
-    if (ch === " " && !/[0-9)]/.test(prev)) return i + 1;
-  }
-  return 0;
-}
+/** A forced release still holds the last 256 characters: a match starting among them is found whole. */
+const KEEP_AFTER_FORCED_CUT = 256;
 
 const redact: AgentDefinition = {
   manifest: {
@@ -56,7 +29,7 @@ const redact: AgentDefinition = {
       email: String(ctx.settings.email ?? "[email]"),
       phone: String(ctx.settings.phone ?? "[phone]"),
     };
-    let held = ""; // the tail that could still become (part of) an address or number
+    let held = ""; // the tail that could still become (part of) an address or number: no safe cut in it
     let last = ""; // the last character already released, for the space rule in safeCut
     const release = (text: string) => {
       if (text) last = text[text.length - 1] ?? "";
@@ -64,9 +37,14 @@ const redact: AgentDefinition = {
     };
     return {
       chunk(text) {
+        // `held` has no safe cut, so only the new text is scanned: each character once per chunk.
+        const inText = safeCut(text, held ? (held[held.length - 1] ?? "") : last);
         held += text;
-        let cut = safeCut(held, last);
-        if (cut === 0 && held.length > MAX_HELD) cut = held.length - 256;
+        let cut = inText > 0 ? held.length - text.length + inText : 0;
+        if (cut === 0 && held.length > MAX_HELD) {
+          cut = held.length - KEEP_AFTER_FORCED_CUT;
+          if (isLow(held.charCodeAt(cut))) cut -= 1;
+        }
         const ready = held.slice(0, cut);
         held = held.slice(cut);
         return release(ready);

@@ -1,29 +1,15 @@
 // Runs a parsed command chain: request hooks left to right, then the takeover agent's answer.
 import { ProxyError } from "../errors.ts";
+import type { AgentCommand, ChainLink, ContextFactory, PreparedChain } from "./chain-types.ts";
 import { AgentError } from "./errors.ts";
 import { guarded, wrap } from "./guard.ts";
-import type { AgentCommand } from "./slash-commands.ts";
 import type { AgentSnapshot, LoadedAgent } from "./snapshot.ts";
 import type { AgentContext, AgentRequest, AnswerPiece } from "./types.ts";
 
-export { composeTransforms } from "./compose-transforms.ts";
-
-/** Builds the context one agent of the chain receives (the caller owns the model client and signal). */
-export type ContextFactory = (agent: LoadedAgent, command: AgentCommand) => AgentContext;
-
-export interface ChainLink {
-  agent: LoadedAgent;
-  command: AgentCommand;
-  ctx: AgentContext;
-}
-
-export interface PreparedChain {
-  /** In command order: the first is the outermost layer. */
-  agents: ChainLink[];
-  /** The one agent that writes the answer itself, if the chain has one. */
-  takeover: { agent: LoadedAgent; ctx: AgentContext } | null;
-}
-
+/**
+ * Resolves each command to its agent and context. `commands` come from parseSlashCommands, which
+ * already refused a chain with two takeover agents (chain-rules.ts): this only finds the one.
+ */
 export function prepareChain(
   commands: AgentCommand[],
   snapshot: AgentSnapshot,
@@ -34,13 +20,8 @@ export function prepareChain(
     if (!agent) throw new ProxyError(400, `agent "${command.name}" is not loaded`);
     return { agent, command, ctx: makeContext(agent, command) };
   });
-  const takeovers = agents.filter((l) => typeof l.agent.definition.run === "function");
-  if (takeovers.length > 1) {
-    const names = takeovers.map((l) => `"${l.agent.name}"`).join(" and ");
-    throw new ProxyError(400, `agents ${names} both answer by themselves; a chain may use only one`);
-  }
-  const first = takeovers[0];
-  return { agents, takeover: first ? { agent: first.agent, ctx: first.ctx } : null };
+  const runner = agents.find((l) => typeof l.agent.definition.run === "function");
+  return { agents, takeover: runner ? { agent: runner.agent, ctx: runner.ctx } : null };
 }
 
 /**

@@ -1,6 +1,5 @@
 // Composes a chain's response transforms into one: innermost (rightmost) agent first, flush cascading out.
-
-import type { PreparedChain } from "./chain.ts";
+import type { PreparedChain } from "./chain-types.ts";
 import { AgentError } from "./errors.ts";
 import { guarded, wrap } from "./guard.ts";
 import type { AgentRequest, ResponseTransform } from "./types.ts";

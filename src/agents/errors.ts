@@ -13,11 +13,6 @@ export class AgentError extends ProxyError {
   }
 }
 
-/** True for the error a fetch or stream throws when the client went away: never wrapped. */
-export function isAbort(err: unknown): boolean {
-  return !!err && typeof err === "object" && (err as { name?: unknown }).name === "AbortError";
-}
-
 /** The thrown value as an AgentError naming `agent`, keeping a deliberate status (ProxyError or `status`). */
 export function agentFailure(agent: string, err: unknown): AgentError {
   if (err instanceof AgentError && err.agent === agent) return err;

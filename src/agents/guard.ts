@@ -1,5 +1,6 @@
 // Runs one agent hook under the agent timeout, turning anything it throws into an AgentError.
-import { agentFailure, agentTimeout, isAbort } from "./errors.ts";
+import { isAbortError } from "../abort.ts";
+import { agentFailure, agentTimeout } from "./errors.ts";
 
 /**
  * Calls `hook`; a synchronous result is returned as is (no timer on the per-token hot path: a
@@ -31,7 +32,7 @@ export async function guarded<T>(agent: string, timeoutMs: number, hook: () => T
 
 /** Aborts pass through untouched so the pipeline still sees a cancelled request, not a failure. */
 export function wrap(agent: string, err: unknown): unknown {
-  return isAbort(err) ? err : agentFailure(agent, err);
+  return isAbortError(err) ? err : agentFailure(agent, err);
 }
 
 function isThenable<T>(value: T | Promise<T>): value is Promise<T> {

@@ -1,4 +1,5 @@
 // The replies the proxy writes itself: /help, /help <agent>, and the answer to an unknown command.
+import { MAX_CHAIN_LENGTH } from "./chain-rules.ts";
 import type { AgentSnapshot, LoadedAgent } from "./snapshot.ts";
 
 /** The agent's usage line: its own, or derived from its arguments ("/translate <language> <text>"). */
@@ -35,7 +36,7 @@ function agentList(snapshot: AgentSnapshot): string {
   const lines = agents.map((a) => `- \`${usageLine(a)}\` — ${a.definition.manifest.description}`);
   return (
     `**Agents** — start a message with a command:\n\n${lines.join("\n")}\n\n` +
-    "Chain several (`/first /second your message`): the leftmost wraps the others. " +
+    `Chain up to ${MAX_CHAIN_LENGTH} (\`/first /second your message\`): the leftmost wraps the others. ` +
     `\`/help <agent>\` shows one agent in detail.${note}`
   );
 }

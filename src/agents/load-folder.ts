@@ -1,6 +1,7 @@
 // One pass over the agents folder: import, validate and name-check every module; never throws.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { deepFreeze } from "./deep-freeze.ts";
 import { discoverAgentFiles } from "./discover.ts";
 import { describeImportError, forgetModulesUnder, importAgentModule, nextGeneration } from "./load-module.ts";
 import { type AgentSettingsMap, effectiveSettings } from "./settings.ts";
@@ -77,10 +78,4 @@ export async function loadAgentFolder(
     );
   }
   return { loaded, failed, exists: true };
-}
-
-function deepFreeze(value: unknown): void {
-  if (!value || typeof value !== "object" || Object.isFrozen(value)) return;
-  Object.freeze(value);
-  for (const v of Object.values(value)) deepFreeze(v);
 }

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
+import { deepFreeze } from "./deep-freeze.ts";
 
 export type AgentSettingsMap = Record<string, Record<string, unknown>>;
 
@@ -50,12 +51,4 @@ export function effectiveSettings(
   operator: Record<string, unknown> | undefined,
 ): Readonly<Record<string, unknown>> {
   return deepFreeze({ ...defaults, ...operator });
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
 }

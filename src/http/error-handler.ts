@@ -1,8 +1,8 @@
 // Each dialect's `onError`: the thrown value as a response in that dialect's envelope.
 import type { ErrorHandler } from "hono";
+import { isAbortError } from "../abort.ts";
 import { ollamaErrorResponse, type ProxyError, toProxyError } from "../errors.ts";
 import type { AppEnv } from "../types.ts";
-import { isAbortError } from "../upstream/network-error.ts";
 
 /** 499 is what Ollama logs when the client leaves first; nobody reads the body. */
 export const CLIENT_CLOSED = 499;

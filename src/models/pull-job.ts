@@ -1,8 +1,10 @@
 // One upstream /api/pull, read to its end: progress state, line subscribers and a single outcome.
+
+import { isAbortError } from "../abort.ts";
 import { ProxyError } from "../errors.ts";
 import { readNdjson } from "../streams/ndjson.ts";
 import { type UpstreamClient, upstreamErrorMessage } from "../upstream/client.ts";
-import { describeNetworkError, isAbortError } from "../upstream/network-error.ts";
+import { describeNetworkError } from "../upstream/network-error.ts";
 import type { PullLine } from "../wire/ollama.ts";
 
 export type PullOutcome =

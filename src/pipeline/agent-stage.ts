@@ -16,6 +16,7 @@ import {
   unknownCommandReply,
 } from "../agents/index.ts";
 import type { AgentSnapshot } from "../agents/snapshot.ts";
+import { ProxyError } from "../errors.ts";
 import type { UpstreamClient } from "../upstream/client.ts";
 import type { Message } from "../wire/ollama.ts";
 import { fromAgentRequest, toAgentRequest } from "./agent-request.ts";
@@ -72,6 +73,9 @@ export function createAgentStage(opts: AgentStageOptions): AgentStage {
           return { kind: "reply", text: helpReply(snapshot, parsed.topic) };
         case "usage":
           return { kind: "reply", text: parsed.message };
+        case "too-long":
+          // Not a reply: a chain this long is a request the proxy refuses, in the client's dialect.
+          throw new ProxyError(400, parsed.message);
         case "unknown":
           if (opts.unknownCommand === "pass") return { kind: "none", body };
           return { kind: "reply", text: unknownCommandReply(parsed.name, snapshot) };

@@ -1,9 +1,10 @@
 // The proxy's only way to reach Ollama: fetch with the right Host, no idle cut-offs, clear failures.
 import { proxy } from "hono/proxy";
+import { isAbortError } from "../abort.ts";
 import { splitCredentials } from "../config/ollama-url.ts";
 import { ProxyError } from "../errors.ts";
 import { upstreamRequestHeaders } from "./headers.ts";
-import { isAbortError, upstreamUnreachable } from "./network-error.ts";
+import { upstreamUnreachable } from "./network-error.ts";
 
 export type FetchLike = (
   input: Request | string | URL,

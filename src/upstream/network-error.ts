@@ -1,4 +1,5 @@
 // Turns a failed fetch into a 502 whose message names the upstream and the cause.
+import { isAbortError } from "../abort.ts";
 import { ProxyError } from "../errors.ts";
 
 const CAUSES: Record<string, string> = {
@@ -57,8 +58,4 @@ export function upstreamEndedEarly(upstreamUrl: string): ProxyError {
     `upstream Ollama at ${upstreamUrl} ended the stream without a final message`,
     "upstream",
   );
-}
-
-export function isAbortError(err: unknown): boolean {
-  return !!err && typeof err === "object" && (err as { name?: unknown }).name === "AbortError";
 }

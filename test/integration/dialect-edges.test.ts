@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { Ollama } from "ollama";
 import OpenAI from "openai";
+import { MAX_CHAIN_LENGTH } from "../../src/agents/index.ts";
 import { type FakeOllama, startFakeOllama } from "../helpers/fake-ollama.ts";
 import { startProxy, type TestProxy } from "../helpers/proxy.ts";
 
@@ -116,5 +117,34 @@ describe("a model that does not exist: Ollama's text first, then why the proxy c
       expect(err.type).toBe("not_found_error");
       expect(err.message).toMatch(/model .ghost. not found/);
     }
+  });
+});
+
+describe("a chain of commands longer than the limit", () => {
+  const tooMany = `${"/concise ".repeat(MAX_CHAIN_LENGTH + 1)}hi`;
+
+  test("is a 400 naming the limit, in Ollama's envelope and in OpenAI's", async () => {
+    const native = await post("/api/chat", {
+      model: "llama3.2",
+      messages: [{ role: "user", content: tooMany }],
+    });
+    expect(native.status).toBe(400);
+    const { error } = (await native.json()) as { error: string };
+    expect(error).toContain(`at most ${MAX_CHAIN_LENGTH}`);
+    const openai = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: "x", maxRetries: 0 });
+    const err = await openai.chat.completions
+      .create({ model: "llama3.2", messages: [{ role: "user", content: tooMany }] })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(err.message).toContain(`at most ${MAX_CHAIN_LENGTH}`);
+    expect(fake.requestsTo("/api/chat")).toHaveLength(0);
+  });
+
+  test("a megabyte of commands is refused at once while /health/live keeps answering", async () => {
+    const huge = "/example ".repeat(120_000);
+    const sent = post("/api/chat", { model: "llama3.2", messages: [{ role: "user", content: huge }] });
+    const live = await fetch(`${proxy.url}/health/live`);
+    expect(live.status).toBe(200);
+    expect((await sent).status).toBe(400);
   });
 });

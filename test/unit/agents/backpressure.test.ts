@@ -1,6 +1,7 @@
 // A slow transform slows the stream down: the composed transform never lets the source run ahead.
 import { describe, expect, test } from "bun:test";
-import { composeTransforms, prepareChain } from "../../../src/agents/chain.ts";
+import { prepareChain } from "../../../src/agents/chain.ts";
+import { composeTransforms } from "../../../src/agents/compose-transforms.ts";
 import type { ResponseTransform } from "../../../src/agents/types.ts";
 import { agent, chatRequest, contextFactory, snapshotOf } from "./helpers.ts";
 

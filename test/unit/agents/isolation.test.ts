@@ -1,6 +1,7 @@
 // A failing or slow agent fails its request with an error naming it, and nothing else.
 import { describe, expect, test } from "bun:test";
-import { composeTransforms, prepareChain, runRequestHooks, runTakeover } from "../../../src/agents/chain.ts";
+import { prepareChain, runRequestHooks, runTakeover } from "../../../src/agents/chain.ts";
+import { composeTransforms } from "../../../src/agents/compose-transforms.ts";
 import { AgentError } from "../../../src/agents/errors.ts";
 import type { AgentDefinition } from "../../../src/agents/types.ts";
 import { ProxyError } from "../../../src/errors.ts";

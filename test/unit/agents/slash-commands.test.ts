@@ -1,5 +1,9 @@
-// The slash-command grammar: commands, arguments, chains, escapes, paths, unknown, help, usage errors.
+// The slash-command grammar: commands, arguments, chains, escapes, paths, unknown, help, usage errors,
+// repeats and the chain-length limit, and linear time on messages of a megabyte.
 import { describe, expect, test } from "bun:test";
+import path from "node:path";
+import { MAX_CHAIN_LENGTH } from "../../../src/agents/chain-rules.ts";
+import type { ParsedInput } from "../../../src/agents/chain-types.ts";
 import { parseSlashCommands, stripKnownCommands } from "../../../src/agents/slash-commands.ts";
 import { agent, snapshotOf } from "./helpers.ts";
 
@@ -12,6 +16,7 @@ const snap = snapshotOf(
   agent("other-runner", { async *run() {} }),
 );
 const parse = (text: string) => parseSlashCommands(text, snap);
+const MB = 1 << 20;
 
 describe("parseSlashCommands", () => {
   test("plain text is not a command", () => {
@@ -103,9 +108,91 @@ describe("parseSlashCommands", () => {
   });
 
   test("at most one takeover agent per chain", () => {
-    expect(parse("/critique /other-runner why?")).toMatchObject({ kind: "usage", name: "other-runner" });
-    expect(parse("/critique /critique why?")).toMatchObject({ kind: "usage" });
+    const two = parse("/critique /other-runner why?");
+    expect(two).toMatchObject({ kind: "usage", name: "other-runner" });
+    expect(two.kind === "usage" && two.message).toContain("/critique and /other-runner");
     expect(parse("/concise /critique why?")).toMatchObject({ kind: "chain" });
+  });
+});
+
+describe("repeated commands", () => {
+  test("a repeat with the same arguments counts once, where it was first typed", () => {
+    expect(parse("/concise /translate fr /concise hi")).toEqual({
+      kind: "chain",
+      commands: [
+        { name: "concise", args: [] },
+        { name: "translate", args: ["fr"] },
+      ],
+      text: "hi",
+    });
+    expect(parse("/critique /Critique why?")).toEqual({
+      kind: "chain",
+      commands: [{ name: "critique", args: [] }],
+      text: "why?",
+    });
+    expect(parse('/translate "fr" /translate fr hi')).toMatchObject({ commands: [{ args: ["fr"] }] });
+  });
+
+  test("a repeat with other arguments is refused: no order of the two is what the user meant", () => {
+    const clash = parse("/translate fr /translate de hi");
+    expect(clash).toMatchObject({ kind: "usage", name: "translate" });
+    expect(clash.kind === "usage" && clash.message).toContain("/translate appears twice");
+  });
+});
+
+describe("the chain-length limit", () => {
+  const chainOf = (n: number) => Array.from({ length: n }, (_, i) => (i % 2 ? "/concise" : "/translate fr"));
+
+  test(`${MAX_CHAIN_LENGTH} commands are a chain; one more is refused with a message naming the limit`, () => {
+    expect(MAX_CHAIN_LENGTH).toBe(16);
+    expect(parse(`${chainOf(MAX_CHAIN_LENGTH).join(" ")} hi`)).toMatchObject({ kind: "chain", text: "hi" });
+    const over = parse(`${chainOf(MAX_CHAIN_LENGTH + 1).join(" ")} hi`);
+    expect(over).toEqual({ kind: "too-long", limit: MAX_CHAIN_LENGTH, message: expect.any(String) });
+    expect(over.kind === "too-long" && over.message).toContain(`at most ${MAX_CHAIN_LENGTH}`);
+  });
+
+  test("repeats count as typed, so a long run of one command is refused too", () => {
+    expect(parse(`${"/concise ".repeat(MAX_CHAIN_LENGTH)}hi`)).toMatchObject({ kind: "chain" });
+    expect(parse(`${"/concise ".repeat(MAX_CHAIN_LENGTH + 1)}hi`)).toMatchObject({ kind: "too-long" });
+  });
+
+  test("past the limit, an unknown command or /help still gets its own answer", () => {
+    const full = "/concise ".repeat(MAX_CHAIN_LENGTH);
+    expect(parse(`${full}/nope hi`)).toMatchObject({ kind: "unknown", name: "nope" });
+    expect(parse(`${full}/help`)).toEqual({ kind: "help", topic: null });
+  });
+
+  test("the README and the agent guide give the limit the code has", async () => {
+    for (const doc of ["../../../README.md", "../../../docs/agents.md"]) {
+      const text = await Bun.file(path.resolve(import.meta.dir, doc)).text();
+      expect(text).toContain(`at most ${MAX_CHAIN_LENGTH} commands`);
+    }
+  });
+});
+
+// Speed targets belong to the bench; these only show that a megabyte of input comes back, with the
+// right answer (the quadratic parser took seconds on a third of this).
+describe("a megabyte of input", () => {
+  test("a megabyte of commands is refused as too long", () => {
+    const text = "/concise ".repeat(Math.ceil(MB / 9));
+    expect(parse(text)).toMatchObject({ kind: "too-long", limit: MAX_CHAIN_LENGTH });
+    expect(stripKnownCommands(text, snap)).toBe(text);
+  });
+
+  test("a megabyte of arguments, words, spaces and unclosed quotes", () => {
+    const big = "x".repeat(MB);
+    expect(parse(`/translate ${big} hi`)).toMatchObject({ commands: [{ args: [big] }], text: "hi" });
+    expect(parse(`/concise${" ".repeat(MB)}hi`)).toMatchObject({ kind: "chain", text: "hi" });
+    expect(parse(`/${big}`)).toEqual({ kind: "unknown", name: big, text: `/${big}` });
+    expect(parse(`/${big}/`)).toMatchObject({ kind: "none" });
+    const phrase = "y ".repeat(MB / 2);
+    expect(parse(`/translate "${phrase}" hi`)).toMatchObject({ commands: [{ args: [phrase] }], text: "hi" });
+    expect(parse(`/translate "fr ${phrase}`)).toMatchObject({ commands: [{ args: ['"fr'] }], text: phrase });
+  });
+
+  test("stripKnownCommands on a megabyte of history", () => {
+    const text = `/concise /translate fr ${"word ".repeat(MB / 5)}`;
+    expect(stripKnownCommands(text, snap)).toBe(text.slice("/concise /translate fr ".length));
   });
 });
 
