@@ -3,7 +3,6 @@
 import { describe, expect, test } from "bun:test";
 import path from "node:path";
 import { MAX_CHAIN_LENGTH } from "../../../src/agents/chain-rules.ts";
-import type { ParsedInput } from "../../../src/agents/chain-types.ts";
 import { parseSlashCommands, stripKnownCommands } from "../../../src/agents/slash-commands.ts";
 import { agent, snapshotOf } from "./helpers.ts";
 
