@@ -6,9 +6,9 @@ import { type AliasModel, aliasModels, aliasTagEntries } from "./aliases.ts";
 import { type Catalog, createCatalog } from "./catalog.ts";
 import { PullManager } from "./pull-manager.ts";
 import type { PullWaitTiming } from "./pull-wait.ts";
-import { createModelService, type ManagedModels } from "./service.ts";
+import { createModelService } from "./service.ts";
 import { type ModelStatus, modelStatus } from "./status.ts";
-import type { ModelSettings } from "./types.ts";
+import type { ModelService, ModelSettings } from "./types.ts";
 import { createWarmer } from "./warm.ts";
 
 export type { AliasModel } from "./aliases.ts";
@@ -25,7 +25,7 @@ export interface ModelCoreDeps {
 }
 
 export interface ModelCore {
-  service: ManagedModels;
+  service: ModelService;
   catalog: Catalog;
   pulls: PullManager;
   /** /api/tags entries for the aliases, given the upstream's list. */

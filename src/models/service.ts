@@ -14,8 +14,6 @@ export interface ModelServiceDeps {
   timing: PullWaitTiming;
 }
 
-export type ManagedModels = ModelService;
-
 /** Registry answers that mean "no such model" rather than "try again later". */
 const NOT_FOUND = /file does not exist|not found|invalid model name/i;
 
@@ -23,7 +21,7 @@ function notAvailable(model: string, reason: string, status = 404): ModelUnavail
   return new ModelUnavailableError(model, reason, status);
 }
 
-export function createModelService(deps: ModelServiceDeps): ManagedModels {
+export function createModelService(deps: ModelServiceDeps): ModelService {
   const { config, catalog, pulls } = deps;
   const aliases = new Map(Object.entries(config.modelAliases).map(([a, t]) => [modelKey(a), t]));
   const resolve = (requested: string): string => {

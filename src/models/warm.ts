@@ -2,7 +2,7 @@
 import type { Logger } from "../log.ts";
 import type { UpstreamClient } from "../upstream/client.ts";
 import { modelKey } from "./names.ts";
-import type { ManagedModels } from "./service.ts";
+import type { ModelService } from "./types.ts";
 
 export interface WarmState {
   model: string;
@@ -25,7 +25,7 @@ export interface Warmer {
 export interface WarmerDeps {
   upstream: UpstreamClient;
   logger: Logger;
-  models: ManagedModels;
+  models: ModelService;
   warmModels: readonly string[];
   warmOnPull: boolean;
 }

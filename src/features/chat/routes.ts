@@ -2,6 +2,7 @@
 import { type Context, Hono } from "hono";
 import { ProxyError } from "../../errors.ts";
 import { ollamaErrors } from "../../http/error-handler.ts";
+import { reportTurn, requestParts } from "../../http/turn-facts.ts";
 import { type PipelineDeps, runTurn } from "../../pipeline/run-turn.ts";
 import type { NativeRequest, TurnKind } from "../../pipeline/turn.ts";
 import type { AppEnv } from "../../types.ts";
@@ -35,14 +36,11 @@ export function createNativeChatRoutes(deps: NativeChatDeps): Hono<AppEnv> {
         needsChunks: false,
         fillKeepAlive: false,
         missingModel: MISSING_MODEL[kind],
-        headers: c.req.raw.headers,
-        signal: c.req.raw.signal,
-        logger: c.get("request").logger,
+        ...requestParts(c),
       },
       deps.pipeline,
     );
-    c.set("model", turn.model);
-    if (turn.agents.length) c.set("agents", turn.agents);
+    reportTurn(c, turn);
     return renderNative(c, turn, {
       kind,
       clientStream,

@@ -1,5 +1,6 @@
 // POST /v1/chat/completions and POST /v1/completions: the OpenAI dialect through the chat pipeline.
 import { type Context, Hono } from "hono";
+import { reportTurn, requestParts } from "../../http/turn-facts.ts";
 import { type PipelineDeps, runTurn } from "../../pipeline/run-turn.ts";
 import type { NativeRequest, TurnKind } from "../../pipeline/turn.ts";
 import type { AppEnv } from "../../types.ts";
@@ -39,14 +40,11 @@ export function createOpenAIChatRoutes(deps: OpenAIChatDeps): Hono<AppEnv> {
         needsChunks: true,
         fillKeepAlive: true,
         missingModel: MISSING_MODEL,
-        headers: c.req.raw.headers,
-        signal: c.req.raw.signal,
-        logger: c.get("request").logger,
+        ...requestParts(c),
       },
       deps.pipeline,
     );
-    c.set("model", turn.model);
-    if (turn.agents.length) c.set("agents", turn.agents);
+    reportTurn(c, turn);
     // Responses echo the model name the client used, alias or not.
     const shape = {
       id: kind === "chat" ? newChatCompletionId() : newCompletionId(),

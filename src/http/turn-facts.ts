@@ -1,0 +1,15 @@
+// What every chat dialect's route takes from the request for the pipeline, and reports back from it.
+import type { Context } from "hono";
+import type { TurnInput, TurnResult } from "../pipeline/turn.ts";
+import type { AppEnv } from "../types.ts";
+
+/** The request-bound part of a TurnInput: headers passed upstream, the abort signal, the logger. */
+export function requestParts(c: Context<AppEnv>): Pick<TurnInput, "headers" | "signal" | "logger"> {
+  return { headers: c.req.raw.headers, signal: c.req.raw.signal, logger: c.get("request").logger };
+}
+
+/** The model and agent chain of a turn, for the access line and the X-Agent-Chain header; once. */
+export function reportTurn(c: Context<AppEnv>, turn: TurnResult): void {
+  c.set("model", turn.model);
+  if (turn.agents.length) c.set("agents", turn.agents);
+}
