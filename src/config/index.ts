@@ -1,8 +1,8 @@
 // Parses settings from the environment and CLI flags once, into a frozen Config.
 import path from "node:path";
+import { splitCredentials } from "../upstream/credentials.ts";
 import { parseCliArgs } from "./cli-args.ts";
 import { helpText } from "./help.ts";
-import { splitCredentials } from "./ollama-url.ts";
 import { SETTINGS, type SettingKey, type Settings } from "./settings.ts";
 
 export interface Config extends Omit<Settings, "corsOrigins" | "ollamaUrl"> {

@@ -1,12 +1,13 @@
 // Normalises an upstream address the way Ollama's own clients read OLLAMA_HOST, and splits off
 // credentials (`http://user:pass@host`) so that only a Basic header, never the URL, carries them.
+import { decodeUserinfo } from "../upstream/credentials.ts";
 
 const DEFAULT_PORT = "11434";
 
 /**
  * Accepts `host`, `host:port`, `:port`, `[::1]`, a bare IPv6 address, or a full URL with an optional
  * path prefix, and returns `scheme://[user:pass@]host:port[/prefix]` without a trailing slash.
- * Credentials stay in (percent-encoded) for `splitCredentials`, which config/index.ts applies once.
+ * Credentials stay in (percent-encoded) for `splitCredentials` (src/upstream/credentials.ts), which config/index.ts applies once.
  * Returns an error message instead of throwing so config parsing can report it in one line.
  */
 export function normaliseOllamaUrl(raw: string): { url: string } | { error: string } {
@@ -40,7 +41,7 @@ export function normaliseOllamaUrl(raw: string): { url: string } | { error: stri
   }
   if (url.search || url.hash) return { error: "expected no query string or fragment" };
   // The message names the problem, never the value: it is printed at start-up.
-  if (decode(url.username) === null || decode(url.password) === null) {
+  if (decodeUserinfo(url.username) === null || decodeUserinfo(url.password) === null) {
     return { error: "expected the user name and password percent-encoded (%40 for @, %25 for %)" };
   }
   const port = url.port || (explicitScheme ? (url.protocol === "https:" ? "443" : "80") : DEFAULT_PORT);
@@ -50,42 +51,9 @@ export function normaliseOllamaUrl(raw: string): { url: string } | { error: stri
   return { url: `${url.protocol}//${auth}${url.hostname}:${port}${path}` };
 }
 
-export interface UpstreamAddress {
-  /** `scheme://host:port[/prefix]` without credentials: what is shown, logged and requested. */
-  url: string;
-  /** `Basic <base64(user:password)>` when the URL carried credentials, else null. */
-  auth: string | null;
-}
-
-/**
- * Takes `user:pass@` out of an upstream URL. The parts are percent-decoded before base64, as Go's
- * url.Userinfo and browsers do, so `p%40ss` authenticates as `p@ss`; the text after the last `@`
- * is the host, as in the URL parser. Never throws: an undecodable part is used as written.
- */
-export function splitCredentials(base: string): UpstreamAddress {
-  const match = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i.exec(base);
-  if (!match) return { url: base, auth: null };
-  const [prefix = "", userinfo = ""] = match.slice(1);
-  const url = prefix + base.slice(match[0].length);
-  if (userinfo === "" || userinfo === ":") return { url, auth: null };
-  const colon = userinfo.indexOf(":");
-  const user = colon < 0 ? userinfo : userinfo.slice(0, colon);
-  const password = colon < 0 ? "" : userinfo.slice(colon + 1);
-  const plain = `${decode(user) ?? user}:${decode(password) ?? password}`;
-  return { url, auth: `Basic ${Buffer.from(plain, "utf8").toString("base64")}` };
-}
-
 /** A raw OLLAMA_URL fit for an error message: whatever precedes the last `@` after the scheme is masked. */
 export function redactOllamaUrl(raw: string): string {
   return raw.replace(/^(\s*["']?(?:[a-z][a-z0-9+.-]*:\/\/)?).*@/i, "$1***@");
-}
-
-function decode(part: string): string | null {
-  try {
-    return decodeURIComponent(part);
-  } catch {
-    return null;
-  }
 }
 
 function isBareIpv6(value: string): boolean {

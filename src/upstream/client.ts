@@ -1,8 +1,8 @@
 // The proxy's only way to reach Ollama: fetch with the right Host, no idle cut-offs, clear failures.
 import { proxy } from "hono/proxy";
 import { isAbortError } from "../abort.ts";
-import { splitCredentials } from "../config/ollama-url.ts";
 import { ProxyError } from "../errors.ts";
+import { splitCredentials } from "./credentials.ts";
 import { upstreamRequestHeaders } from "./headers.ts";
 import { upstreamUnreachable } from "./network-error.ts";
 

@@ -1,7 +1,8 @@
 // Credentials in OLLAMA_URL: accepted, percent-decoded into a Basic header, never left in the URL.
 import { describe, expect, test } from "bun:test";
 import { configFrom, loadConfig } from "../../../src/config/index.ts";
-import { normaliseOllamaUrl, redactOllamaUrl, splitCredentials } from "../../../src/config/ollama-url.ts";
+import { normaliseOllamaUrl, redactOllamaUrl } from "../../../src/config/ollama-url.ts";
+import { splitCredentials } from "../../../src/upstream/credentials.ts";
 
 const load = (env: Record<string, string>) => loadConfig({ argv: [], env, cwd: "/srv/proxy", version: "1" });
 
