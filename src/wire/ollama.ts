@@ -18,9 +18,20 @@ export interface ToolCall {
   function: { index?: number; name: string; arguments: Record<string, unknown> };
 }
 
+/** A JSON schema as tools declare their parameters; only the parts the proxy and the fake read. */
+export interface ToolParameters {
+  type?: string;
+  required?: string[];
+  properties?: Record<
+    string,
+    { type?: string | string[]; description?: string; enum?: unknown[]; [k: string]: unknown }
+  >;
+  [field: string]: unknown;
+}
+
 export interface Tool {
   type: string;
-  function: { name?: string; description?: string; parameters?: Record<string, unknown> };
+  function: { name?: string; description?: string; parameters?: ToolParameters };
   [field: string]: unknown;
 }
 

@@ -1,5 +1,5 @@
 // Deterministic model output: reply text split into chunks, thinking, tool calls, num_predict, metrics.
-import type { Tool, ToolCall } from "ollama";
+import type { Tool, ToolCall } from "../../../src/wire/ollama.ts";
 
 /** One generated chunk; content is always present (Ollama serialises it even when empty). */
 export interface Piece {

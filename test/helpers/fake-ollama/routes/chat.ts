@@ -1,5 +1,5 @@
 // POST /api/chat: echoes the last user message, with thinking, tool calls and images handled like Ollama.
-import type { Message, Tool } from "ollama";
+import type { Message, Tool } from "../../../../src/wire/ollama.ts";
 import { utcTimestamp } from "../clock.ts";
 import { type Ctx, decodeBody, wantsStream } from "../context.ts";
 import {

@@ -1,5 +1,5 @@
 // POST /v1/chat/completions, minimal: enough for tests that hit Ollama's own OpenAI layer.
-import type { Tool } from "ollama";
+import type { Tool } from "../../../../src/wire/ollama.ts";
 import type { Ctx } from "../context.ts";
 import { decodeGoJson } from "../go-json.ts";
 import { emptyResponse, goJson, jsonOk, openaiError, SSE } from "../http.ts";
