@@ -4,7 +4,7 @@ import { isAbortError } from "../abort.ts";
 import { ProxyError } from "../errors.ts";
 import { readNdjson } from "../streams/ndjson.ts";
 import { type UpstreamClient, upstreamErrorMessage } from "../upstream/client.ts";
-import { describeNetworkError } from "../upstream/network-error.ts";
+import { upstreamBrokeOff } from "../upstream/network-error.ts";
 import type { PullLine } from "../wire/ollama.ts";
 
 export type PullOutcome =
@@ -116,8 +116,8 @@ export class PullJob {
       if (isAbortError(err)) return { ok: false, cancelled: true, message: "pull stopped" };
       if (err instanceof ProxyError)
         return { ok: false, cancelled: false, message: err.message, status: err.status, refused: true };
-      const why = err instanceof SyntaxError ? "sent a line that is not JSON" : describeNetworkError(err);
-      return this.failed(`upstream Ollama at ${upstream.baseUrl} broke off the pull: ${why}`);
+      const broken = upstreamBrokeOff(upstream.baseUrl, err);
+      return this.failed(broken instanceof Error ? broken.message : String(broken));
     }
   }
 
