@@ -118,7 +118,7 @@ describe("the Responses API through the proxy", () => {
       tools: [lookup],
       input: [
         { role: "user", content: "find x" },
-        ...first.output,
+        ...(first.output as OpenAI.Responses.ResponseInputItem[]),
         { type: "function_call_output", call_id: call.call_id, output: "x is 42" },
       ],
     });
@@ -155,6 +155,19 @@ describe("the Responses API through the proxy", () => {
       "You said:",
     ]);
     expect((lastChat().options as Record<string, unknown>).num_predict).toBe(2);
+  });
+
+  test("compressed bodies: an unknown encoding is a 415, a body too large once decompressed a 413", async () => {
+    const send = (encoding: string, body: Uint8Array) =>
+      fetch(`${proxy.url}/v1/responses`, { method: "POST", headers: { "content-encoding": encoding }, body });
+    const json = new TextEncoder().encode(JSON.stringify({ model: "llama3.2", input: "g" }));
+    expect((await send("gzip", Bun.gzipSync(json))).status).toBe(200);
+    const br = await send("br", json);
+    expect(br.status).toBe(415);
+    expect(((await br.json()) as { error: { message: string } }).error.message).toContain("'br'");
+    const bomb = await send("zstd", Bun.zstdCompressSync(new Uint8Array(21 << 20)));
+    expect(bomb.status).toBe(413);
+    expect(fake.requestsTo("/api/chat")).toHaveLength(1);
   });
 
   test("a zstd-compressed body, as Codex sends it, is read", async () => {
@@ -234,6 +247,24 @@ describe("streaming behaviour", () => {
       accessLines(proxy).find((l) => l.requestId === "resp-redact"),
     );
     expect([line.model, line.agents, line.status]).toEqual(["llama3.2", ["redact"], 200]);
+  });
+
+  test("agent transforms change answer text only, never tool-call arguments", async () => {
+    const contact: OpenAI.Responses.FunctionTool = {
+      type: "function",
+      name: "email",
+      parameters: {
+        type: "object",
+        required: ["to"],
+        properties: { to: { type: "string", enum: ["a.b@c.org"] } },
+      },
+      strict: false,
+    };
+    const final = await openai.responses
+      .stream({ model: "llama3.2", input: "/redact write to them", tools: [contact] })
+      .finalResponse();
+    const call = final.output.find((o) => o.type === "function_call");
+    expect(call?.type === "function_call" && JSON.parse(call.arguments)).toEqual({ to: "a.b@c.org" });
   });
 
   test("/help answers without calling the model", async () => {
