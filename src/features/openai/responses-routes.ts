@@ -1,6 +1,6 @@
 // POST /v1/responses (OpenAI's Responses API, stateless as Ollama's) through the chat pipeline; stored-response
 // routes answer that nothing is stored.
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { type PipelineDeps, runTurn } from "../../pipeline/run-turn.ts";
 import type { NativeRequest } from "../../pipeline/turn.ts";
 import type { AppEnv } from "../../types.ts";
@@ -59,17 +59,16 @@ export function createOpenAIResponsesRoutes(deps: OpenAIResponsesDeps): Hono<App
   });
 
   // Retrieving, deleting, cancelling or listing the input of a response all need a stored one.
-  const notStoredRoute = (c: { req: { param(name: "id"): string } }) => notStored(c.req.param("id"));
-  app.get("/v1/responses/:id", notStoredRoute);
-  app.delete("/v1/responses/:id", notStoredRoute);
-  app.post("/v1/responses/:id/cancel", notStoredRoute);
-  app.get("/v1/responses/:id/input_items", notStoredRoute);
+  app.get("/v1/responses/:id", notStored);
+  app.delete("/v1/responses/:id", notStored);
+  app.post("/v1/responses/:id/cancel", notStored);
+  app.get("/v1/responses/:id/input_items", notStored);
   return app;
 }
 
-function notStored(id: string): never {
+function notStored(c: Context<AppEnv>): never {
   throw new OpenAIRequestError(
-    `No response with id '${id}' found: the proxy stores no responses (stateless, like Ollama)`,
+    `No response with id '${c.req.param("id")}' found: the proxy stores no responses (stateless, like Ollama)`,
     404,
   );
 }

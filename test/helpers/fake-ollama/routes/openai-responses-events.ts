@@ -46,8 +46,20 @@ const usageOf = (r: ChatAnswer) => ({
   output_tokens_details: { reasoning_tokens: 0 },
 });
 
-function echoed(req: ResponsesRequest) {
-  const format = req.text?.format ?? { type: "text" };
+interface Varying {
+  id: string;
+  model: string;
+  status: string;
+  output: unknown[];
+  usage: unknown;
+  createdAt: number;
+  completedAt: number | null;
+  /** The one-shot answer omits an unset effort or summary; the stream's map sends them as null. */
+  reasoning: Item | null;
+}
+
+/** The response object in ResponsesResponse's field order (a stream's map is sorted on the way out). */
+function responseObject(req: ResponsesRequest, v: Varying): Item {
   const tools = (req.tools ?? []).map((t) => ({
     type: t.type,
     name: t.name,
@@ -55,7 +67,39 @@ function echoed(req: ResponsesRequest) {
     strict: t.strict ?? null,
     parameters: t.parameters ?? null,
   }));
-  return { format, tools, topP: req.top_p ?? 1, temperature: req.temperature ?? 1 };
+  return {
+    id: v.id,
+    object: "response",
+    created_at: v.createdAt,
+    completed_at: v.completedAt,
+    status: v.status,
+    incomplete_details: null,
+    model: v.model,
+    previous_response_id: null,
+    instructions: req.instructions || null,
+    output: v.output,
+    error: null,
+    tools,
+    tool_choice: "auto",
+    truncation: req.truncation ?? "disabled",
+    parallel_tool_calls: true,
+    text: { format: req.text?.format ?? { type: "text" } },
+    top_p: req.top_p ?? 1,
+    presence_penalty: 0,
+    frequency_penalty: 0,
+    top_logprobs: 0,
+    temperature: req.temperature ?? 1,
+    reasoning: v.reasoning,
+    usage: v.usage,
+    max_output_tokens: req.max_output_tokens ?? null,
+    max_tool_calls: null,
+    store: false,
+    background: req.background ?? false,
+    service_tier: "default",
+    metadata: {},
+    safety_identifier: null,
+    prompt_cache_key: null,
+  };
 }
 
 /** ToResponse; tool calls replace the message item (its text is dropped). */
@@ -82,44 +126,21 @@ export function toResponse(
     const content = [outputText(m.content ?? "")];
     output.push({ id: itemId, type: "message", status: "completed", role: "assistant", content });
   }
-  const e = echoed(req);
-  const effort = req.reasoning?.effort;
-  const summary = req.reasoning?.summary;
+  const { effort, summary } = req.reasoning ?? {};
   const reasoning =
     effort || summary ? { ...(effort ? { effort } : {}), ...(summary ? { summary } : {}) } : null;
-  return {
+  const createdAt = unix(chat.created_at ? Date.parse(chat.created_at) : Date.now());
+  const usage = usageOf(chat);
+  return responseObject(req, {
     id,
-    object: "response",
-    created_at: unix(chat.created_at ? Date.parse(chat.created_at) : Date.now()),
-    completed_at: unix(),
-    status: "completed",
-    incomplete_details: null,
     model,
-    previous_response_id: null,
-    instructions: req.instructions || null,
+    status: "completed",
     output,
-    error: null,
-    tools: e.tools,
-    tool_choice: "auto",
-    truncation: req.truncation ?? "disabled",
-    parallel_tool_calls: true,
-    text: { format: e.format },
-    top_p: e.topP,
-    presence_penalty: 0,
-    frequency_penalty: 0,
-    top_logprobs: 0,
-    temperature: e.temperature,
+    usage,
+    createdAt,
+    completedAt: unix(),
     reasoning,
-    usage: usageOf(chat),
-    max_output_tokens: req.max_output_tokens ?? null,
-    max_tool_calls: null,
-    store: false,
-    background: req.background ?? false,
-    service_tier: "default",
-    metadata: {},
-    safety_identifier: null,
-    prompt_cache_key: null,
-  };
+  });
 }
 
 /** ResponsesStreamConverter: no summary parts, no incomplete or failed events, text ignored after tool calls. */
@@ -147,41 +168,20 @@ export class ResponsesStreamConverter {
   }
 
   private response(status: string, output: unknown[], usage: unknown): Item {
-    const e = echoed(this.req);
     const r = this.req.reasoning;
-    return {
-      id: this.id,
-      object: "response",
-      created_at: unix(),
-      completed_at: null,
+    const reasoning =
+      r?.effort || r?.summary ? { effort: r.effort || null, summary: r.summary || null } : null;
+    const [id, model, createdAt] = [this.id, this.model, unix()];
+    return responseObject(this.req, {
+      id,
+      model,
       status,
-      incomplete_details: null,
-      model: this.model,
-      previous_response_id: null,
-      instructions: this.req.instructions || null,
       output,
-      error: null,
-      tools: e.tools,
-      tool_choice: "auto",
-      truncation: this.req.truncation ?? "disabled",
-      parallel_tool_calls: true,
-      text: { format: e.format },
-      top_p: e.topP,
-      presence_penalty: 0,
-      frequency_penalty: 0,
-      top_logprobs: 0,
-      temperature: e.temperature,
-      reasoning: r?.effort || r?.summary ? { effort: r.effort || null, summary: r.summary || null } : null,
       usage,
-      max_output_tokens: this.req.max_output_tokens ?? null,
-      max_tool_calls: null,
-      store: false,
-      background: this.req.background ?? false,
-      service_tier: "default",
-      metadata: {},
-      safety_identifier: null,
-      prompt_cache_key: null,
-    };
+      createdAt,
+      completedAt: null,
+      reasoning,
+    });
   }
 
   private message(status: string, content: unknown[]): Item {
