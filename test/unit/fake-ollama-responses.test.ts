@@ -12,8 +12,7 @@ afterAll(() => fake.stop());
 
 const post = (body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${fake.url}/v1/responses`, { method: "POST", body: JSON.stringify(body), headers });
-const errorOf = async (res: Response) =>
-  ((await res.json()) as { error: Record<string, unknown> }).error;
+const errorOf = async (res: Response) => ((await res.json()) as { error: Record<string, unknown> }).error;
 
 describe("fake /v1/responses", () => {
   test("a one-shot answer: resp_N ids, reasoning first, Ollama's content type", async () => {
