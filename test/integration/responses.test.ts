@@ -301,10 +301,14 @@ describe("errors, in the Responses API's envelope and status", () => {
 
   test("a failure mid-stream: response.failed then an error event, raised by the client", async () => {
     const failing = { "x-fake-fail-after-chunks": "2", "x-fake-fail-message": "runner crashed" };
-    const events = parseEvents(
-      await (await post(proxy.url, { model: "llama3.2", input: "a b c d", stream: true }, failing)).text(),
-    );
+    const headers = { ...failing, "x-request-id": "resp-fail" };
+    const res = await post(proxy.url, { model: "llama3.2", input: "a b c d", stream: true }, headers);
+    const events = parseEvents(await res.text());
     expect(events.slice(-2).map((e) => e.type)).toEqual(["response.failed", "error"]);
+    const line = await eventually("access line", () =>
+      accessLines(proxy).find((l) => l.requestId === "resp-fail"),
+    );
+    expect([line.status, line.outcome, line.error]).toEqual([200, "upstream_error", "runner crashed"]);
     const raw = await client(failing).responses.create({ model: "llama3.2", input: "a b c d", stream: true });
     const err = await (async () => {
       for await (const _ of raw) {

@@ -144,6 +144,11 @@ describe("input and instructions", () => {
         "Missing required parameter: 'input[0].call_id'.",
         "input[0].call_id",
       ],
+      [
+        [{ type: "function_call_output", call_id: "c", output: { ok: true } }],
+        "input[0].output must be a string or an array of content parts",
+        "input[0].output",
+      ],
     ];
     for (const [input, message, param] of cases) expectRequestError(() => t({ input }), { message, param });
   });

@@ -29,19 +29,19 @@ function imageOf(part: Record<string, unknown>, param: string): string {
  * Text parts are joined with newlines into one native message (as /v1/chat/completions does) and
  * images collected into its `images`; files cannot be read by Ollama and are refused, as Ollama does.
  */
-export function convertResponsesContent(content: unknown, at: string): NativeContent {
+export function convertResponsesContent(content: unknown, at: string, field = "content"): NativeContent {
   if (typeof content === "string") return { content, images: [] };
   if (!Array.isArray(content)) {
     throw new OpenAIRequestError(
-      `${at}.content must be a string or an array of content parts`,
+      `${at}.${field} must be a string or an array of content parts`,
       400,
-      `${at}.content`,
+      `${at}.${field}`,
     );
   }
   const texts: string[] = [];
   const images: string[] = [];
   content.forEach((part, j) => {
-    const param = `${at}.content[${j}]`;
+    const param = `${at}.${field}[${j}]`;
     if (!isRecord(part)) throw new OpenAIRequestError(`${param} must be an object`, 400, param);
     switch (part.type) {
       case "input_text":

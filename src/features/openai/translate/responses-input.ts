@@ -88,7 +88,7 @@ function addItem(conv: Conversation, item: Item, next: unknown, at: string): voi
     case "function_call_output": {
       const id = requiredString(item, "call_id", at);
       if (item.output == null) fail(`Missing required parameter: '${at}.output'.`, `${at}.output`);
-      const { content, images } = convertResponsesContent(item.output, at);
+      const { content, images } = convertResponsesContent(item.output, at, "output");
       const message: Message = { role: "tool", content, tool_call_id: id };
       if (images.length) message.images = images;
       const name = conv.toolNameFor(id);
