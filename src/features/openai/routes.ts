@@ -1,5 +1,5 @@
-// The OpenAI dialect as one sub-app: chat, completions and responses through the pipeline, models and embeddings,
-// every other /v1 route forwarded to Ollama — and errors in OpenAI's envelope, wherever they arise.
+// The OpenAI dialect as one sub-app: chat, completions and responses through the pipeline, models and
+// embeddings, every other /v1 route forwarded to Ollama — and errors in OpenAI's envelope, wherever they arise.
 import { Hono } from "hono";
 import { openAIErrorResponse } from "../../errors.ts";
 import { errorHandler } from "../../http/error-handler.ts";
