@@ -9,6 +9,7 @@ import * as misc from "./routes/misc.ts";
 import { handlePs, handleShow, handleTags } from "./routes/models.ts";
 import { handleV1Chat } from "./routes/openai-chat.ts";
 import { handleV1Model, handleV1Models, handleV1NotEmulated } from "./routes/openai-models.ts";
+import { handleV1Responses } from "./routes/openai-responses.ts";
 import { handlePull } from "./routes/pull.ts";
 import { handleCreate, handlePush } from "./routes/push-create.ts";
 
@@ -42,7 +43,7 @@ const ROUTES: ReadonlyArray<readonly [string, Methods]> = [
   ["/v1/embeddings", { POST: handleV1NotEmulated }],
   ["/v1/models", { GET: handleV1Models }],
   ["/v1/models/:model", { GET: handleV1Model }],
-  ["/v1/responses", { POST: handleV1NotEmulated }],
+  ["/v1/responses", { POST: handleV1Responses }],
   ["/v1/audio/transcriptions", { POST: handleV1NotEmulated }],
   ["/v1/messages", { POST: handleV1NotEmulated }],
 ];

@@ -14,18 +14,18 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Native `images` want bare base64: a `data:` prefix makes Ollama fail with `illegal base64 data`. */
-export function imageFromUrl(url: string): string {
+export function imageFromUrl(url: string, param = "messages"): string {
   if (/^https?:\/\//i.test(url)) {
     // Fetching remote images would make the proxy an open fetcher; same refusal as Ollama.
     throw new OpenAIRequestError(
       "image URLs are not currently supported, please use base64 encoded data instead",
       400,
-      "messages",
+      param,
     );
   }
   const prefix = DATA_URL.exec(url);
   const data = prefix ? url.slice(prefix[0].length) : "";
-  if (!BASE64.test(data)) throw new OpenAIRequestError("invalid image input", 400, "messages");
+  if (!BASE64.test(data)) throw new OpenAIRequestError("invalid image input", 400, param);
   return data;
 }
 

@@ -1,4 +1,4 @@
-// Random identifiers for completions and tool calls, in the shapes OpenAI clients expect.
+// Random identifiers for completions, responses, their output items and tool calls, in OpenAI's shapes.
 
 const ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789";
 const MIXED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -23,4 +23,10 @@ export function newCompletionId(): string {
 /** Same shape as the ids Ollama generates itself: `call_` + 8 lowercase alphanumerics. */
 export function newToolCallId(): string {
   return `call_${randomFrom(ALNUM, 8)}`;
+}
+
+/** `resp_`, `msg_`, `rs_`, `fc_` + 48 hex digits: the shape OpenAI's own Responses ids have. */
+export function newResponsesId(prefix: "resp" | "msg" | "rs" | "fc"): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(24));
+  return `${prefix}_${Buffer.from(bytes).toString("hex")}`;
 }

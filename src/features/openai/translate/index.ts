@@ -15,9 +15,17 @@ export {
   toEmbeddingsResponse,
   translateEmbeddingsRequest,
 } from "./embeddings.ts";
-export { newChatCompletionId, newCompletionId, newToolCallId } from "./ids.ts";
+export { newChatCompletionId, newCompletionId, newResponsesId, newToolCallId } from "./ids.ts";
 export { type ExtraModel, type ModelList, ownerOf, toModel, toModelList, unixSeconds } from "./models.ts";
 export { OpenAIRequestError } from "./openai-error.ts";
+export type { ResponseEcho, ResponseShape } from "./responses-object.ts";
+export { toResponse } from "./responses-output.ts";
+export { type TranslatedResponses, translateResponsesRequest } from "./responses-request.ts";
+export {
+  createResponsesStreamRenderer,
+  type ResponsesProgressStyle,
+  type ResponsesStreamRenderer,
+} from "./responses-stream.ts";
 export { SSE_DONE, sseData, sseError } from "./sse.ts";
 export {
   type StreamRenderer,
