@@ -1,6 +1,7 @@
 // POST /v1/responses (OpenAI's Responses API, stateless as Ollama's) through the chat pipeline; stored-response
 // routes answer that nothing is stored.
 import { type Context, Hono } from "hono";
+import { reportTurn, requestParts } from "../../http/turn-facts.ts";
 import { type PipelineDeps, runTurn } from "../../pipeline/run-turn.ts";
 import type { NativeRequest } from "../../pipeline/turn.ts";
 import type { AppEnv } from "../../types.ts";
@@ -37,14 +38,11 @@ export function createOpenAIResponsesRoutes(deps: OpenAIResponsesDeps): Hono<App
         needsChunks: true,
         fillKeepAlive: true,
         missingModel: MISSING_MODEL,
-        headers: c.req.raw.headers,
-        signal: c.req.raw.signal,
-        logger: c.get("request").logger,
+        ...requestParts(c),
       },
       deps.pipeline,
     );
-    c.set("model", turn.model);
-    if (turn.agents.length) c.set("agents", turn.agents);
+    reportTurn(c, turn);
     // The model name the client used is echoed, alias or not; the default model's when it named none.
     const shape: ResponseShape = {
       id: newResponsesId("resp"),
