@@ -277,12 +277,14 @@ describe("errors, in Anthropic's envelope and status", () => {
     } finally {
       await lonely.stop();
     }
-    await expectError(await fetch(`${proxy.url}/v1/messages`), 405, "api_error", /use POST \/v1\/messages/);
+    const get = await fetch(`${proxy.url}/v1/messages`);
+    expect(get.headers.get("allow")).toBe("POST");
+    await expectError(get, 405, "api_error", "method not allowed: use POST");
     await expectError(
       await post({}, {}, "/v1/messages/batches"),
       404,
       "not_found_error",
-      "/v1/messages/batches is not supported",
+      "message batches and other /v1/messages/* routes are not supported",
     );
   });
 });

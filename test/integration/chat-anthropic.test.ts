@@ -110,6 +110,27 @@ describe("messages.create", () => {
     }
   });
 
+  test("errors as Ollama's /v1/messages sends them: the same status and type, Ollama's words first", async () => {
+    const post = (base: string, body: Record<string, unknown>) =>
+      fetch(`${base}/v1/messages`, { method: "POST", body: JSON.stringify(body) });
+    const tools = [lookup];
+    for (const body of [
+      { model: "no-such-model", max_tokens: 8, messages: hi },
+      { model: "hf.co/acme/tiny-GGUF:Q4_K_M", max_tokens: 8, messages: hi, tools },
+      { model: "hf.co/acme/tiny-GGUF:Q4_K_M", max_tokens: 8, messages: hi, tools, stream: true },
+      { model: "llama3.2", messages: hi },
+    ]) {
+      const [ours, theirs] = [await post(proxy.url, body), await post(fake.url, body)];
+      expect(ours.status).toBe(theirs.status);
+      const [a, b] = (await Promise.all([ours.json(), theirs.json()])) as Array<{
+        type: string;
+        error: { type: string; message: string };
+      }>;
+      expect([a?.type, a?.error.type]).toEqual([b?.type ?? "", b?.error.type ?? ""]);
+      if (ours.status !== 400 || body.tools) expect(a?.error.message).toStartWith(b?.error.message ?? "");
+    }
+  });
+
   test("system prompt in blocks, images, multi-turn history reach /api/chat in Ollama's shapes", async () => {
     const png = "iVBORw0KGgo=";
     const answer = await claude.messages.create({
@@ -260,6 +281,10 @@ describe("count_tokens", () => {
     expect(counted.input_tokens).toBe(estimate);
     expect(counted.input_tokens).toBeGreaterThan(20);
     expect(fake.requestsTo("/api/chat").length).toBe(0);
+    const metrics = await (await fetch(`${proxy.url}/metrics`)).text();
+    expect(metrics).toContain(
+      'proxy_requests_total{route="/v1/messages/count_tokens",method="POST",status="200"}',
+    );
   });
 });
 

@@ -22,6 +22,7 @@ export function createMessagesRoutes(deps: AnthropicMessagesDeps): Hono<AppEnv> 
 
   app.post("/v1/messages", async (c: Context<AppEnv>) => {
     const t = translateMessagesRequest(await readAnthropicJson(c.req.raw));
+    if (t.requestedModel) c.set("model", t.requestedModel);
     const run = (body: NativeRequest): Promise<TurnResult> =>
       runTurn(
         {

@@ -17,21 +17,26 @@ const setRequestId: MiddlewareHandler<AppEnv> = async function setRequestId(c, n
   if (id) c.res.headers.set("request-id", id);
 };
 
+function methodNotAllowed(requestId: string | undefined): Response {
+  const res = anthropicErrorResponse(
+    new AnthropicRequestError("method not allowed: use POST", 405),
+    requestId,
+  );
+  res.headers.set("allow", "POST");
+  return res;
+}
+
 export function createAnthropicRoutes(deps: AnthropicDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   // Anthropic's SDKs read `request-id` (as `_request_id`); it is the proxy's X-Request-Id.
   app.use("/v1/messages", setRequestId);
   app.use("/v1/messages/*", setRequestId);
   app.route("/", createMessagesRoutes(deps));
-  app.all("/v1/messages", () => {
-    throw new AnthropicRequestError("method not allowed: use POST /v1/messages", 405);
-  });
-  app.all("/v1/messages/count_tokens", () => {
-    throw new AnthropicRequestError("method not allowed: use POST /v1/messages/count_tokens", 405);
-  });
-  // Message batches and the rest of /v1/messages/*: Ollama has none, so the answer is said here.
-  app.all("/v1/messages/*", (c) => {
-    throw new AnthropicRequestError(`${c.req.path.slice(c.req.path.indexOf("/v1/"))} is not supported`, 404);
+  app.all("/v1/messages", (c) => methodNotAllowed(c.get("request")?.id));
+  app.all("/v1/messages/count_tokens", (c) => methodNotAllowed(c.get("request")?.id));
+  // Message batches and the rest of /v1/messages/*: Ollama has none, so the answer is given here.
+  app.all("/v1/messages/*", () => {
+    throw new AnthropicRequestError("message batches and other /v1/messages/* routes are not supported", 404);
   });
   app.onError(anthropicErrors);
   return app;
