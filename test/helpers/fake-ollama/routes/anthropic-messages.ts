@@ -4,35 +4,22 @@ import { decodeGoJson } from "../go-json.ts";
 import { base64Error } from "../go-values.ts";
 import { goJson } from "../http.ts";
 import { findModel } from "../names.ts";
+import {
+  anthropicError,
+  hexId,
+  isObj,
+  type Obj,
+  str,
+  streamConverter,
+  toEvents,
+  toMessage,
+} from "./anthropic-writer.ts";
 import { handleChat } from "./chat.ts";
 
-type Obj = Record<string, unknown>;
 type Block = Obj;
 type NativeMessage = Obj;
 
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
-const str = (v: unknown) => (typeof v === "string" ? v : "");
 const bytes = (s: string) => Buffer.byteLength(s, "utf8");
-
-/** anthropic.NewError: the envelope and its type by status, with a fresh request id. */
-function anthropicError(status: number, message: string): Response {
-  const types: Record<number, string> = {
-    400: "invalid_request_error",
-    401: "authentication_error",
-    403: "permission_error",
-    404: "not_found_error",
-    429: "rate_limit_error",
-    503: "overloaded_error",
-    529: "overloaded_error",
-  };
-  const hex = [...crypto.getRandomValues(new Uint8Array(12))].map((b) => b.toString(16).padStart(2, "0"));
-  const body = {
-    type: "error",
-    error: { type: types[status] ?? "api_error", message },
-    request_id: `req_${hex.join("")}`,
-  };
-  return new Response(`${goJson(body)}\n`, { status, headers: { "content-type": "application/json" } });
-}
 
 class Refusal extends Error {}
 
@@ -146,120 +133,6 @@ function estimate(req: Obj): number {
   return Math.floor(total / 4) || 1;
 }
 
-function stopReason(reason: unknown, tools: boolean): string {
-  if (tools) return "tool_use";
-  if (reason === "stop") return "end_turn";
-  if (reason === "length") return "max_tokens";
-  return reason ? "stop_sequence" : "";
-}
-
-/** anthropic.StreamConverter, one native chunk at a time. */
-function streamConverter(id: string, model: string, estimated: number) {
-  let first = true;
-  let index = 0;
-  let thinkingStarted = false;
-  let thinkingDone = false;
-  let textStarted = false;
-  let tools = 0;
-  const ev = (type: string, data: Obj) => `event: ${type}\ndata: ${goJson({ type, ...data })}\n\n`;
-  const stop = () => ev("content_block_stop", { index });
-  return (chunk: Obj): string => {
-    const m = isObj(chunk.message) ? chunk.message : {};
-    let out = "";
-    if (first) {
-      first = false;
-      const usage = { input_tokens: (chunk.prompt_eval_count as number) || estimated, output_tokens: 0 };
-      out += ev("message_start", {
-        message: { id, type: "message", role: "assistant", model, content: [], usage },
-      });
-    }
-    if (str(m.thinking) && !thinkingDone) {
-      if (textStarted) [out, index, textStarted] = [out + stop(), index + 1, false];
-      if (!thinkingStarted) {
-        thinkingStarted = true;
-        out += ev("content_block_start", { index, content_block: { type: "thinking", thinking: "" } });
-      }
-      out += ev("content_block_delta", { index, delta: { type: "thinking_delta", thinking: m.thinking } });
-    }
-    if (str(m.content)) {
-      if (thinkingStarted && !thinkingDone) [out, index, thinkingDone] = [out + stop(), index + 1, true];
-      if (!textStarted) {
-        textStarted = true;
-        out += ev("content_block_start", { index, content_block: { type: "text", text: "" } });
-      }
-      out += ev("content_block_delta", { index, delta: { type: "text_delta", text: m.content } });
-    }
-    for (const call of Array.isArray(m.tool_calls) ? m.tool_calls.filter(isObj) : []) {
-      const fn = isObj(call.function) ? call.function : {};
-      if (thinkingStarted && !thinkingDone) [out, index, thinkingDone] = [out + stop(), index + 1, true];
-      if (textStarted) [out, index, textStarted] = [out + stop(), index + 1, false];
-      const block = { type: "tool_use", id: call.id, name: fn.name, input: {} };
-      out += ev("content_block_start", { index, content_block: block });
-      out += ev("content_block_delta", {
-        index,
-        delta: { type: "input_json_delta", partial_json: goJson(fn.arguments ?? {}) },
-      });
-      out += stop();
-      index++;
-      tools++;
-    }
-    if (chunk.done === true) {
-      if (textStarted || (thinkingStarted && !thinkingDone)) out += stop();
-      const reason = stopReason(chunk.done_reason, tools > 0);
-      const usage = { input_tokens: chunk.prompt_eval_count ?? 0, output_tokens: chunk.eval_count ?? 0 };
-      out += ev("message_delta", { delta: reason ? { stop_reason: reason } : {}, usage });
-      out += ev("message_stop", {});
-    }
-    return out;
-  };
-}
-
-/** anthropic.ToMessagesResponse. */
-function toMessage(id: string, chunk: Obj): Obj {
-  const m = isObj(chunk.message) ? chunk.message : {};
-  const calls = Array.isArray(m.tool_calls) ? m.tool_calls.filter(isObj) : [];
-  const content: Obj[] = [];
-  if (str(m.thinking)) content.push({ type: "thinking", thinking: m.thinking });
-  if (str(m.content)) content.push({ type: "text", text: m.content });
-  for (const c of calls) {
-    const fn = isObj(c.function) ? c.function : {};
-    content.push({ type: "tool_use", id: c.id, name: fn.name, input: fn.arguments ?? {} });
-  }
-  const reason = stopReason(chunk.done_reason, calls.length > 0);
-  return {
-    id,
-    type: "message",
-    role: "assistant",
-    model: chunk.model,
-    content: content.length ? content : null,
-    ...(reason ? { stop_reason: reason } : {}),
-    usage: { input_tokens: chunk.prompt_eval_count ?? 0, output_tokens: chunk.eval_count ?? 0 },
-  };
-}
-
-/** The NDJSON body re-framed as Anthropic events, line by line (an error line decodes as an empty chunk). */
-function toEvents(
-  body: ReadableStream<Uint8Array>,
-  convert: (chunk: Obj) => string,
-): ReadableStream<Uint8Array> {
-  const decoder = new TextDecoder();
-  const encoder = new TextEncoder();
-  let pending = "";
-  return body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(bytes, controller) {
-        pending += decoder.decode(bytes, { stream: true });
-        const lines = pending.split("\n");
-        pending = lines.pop() ?? "";
-        for (const line of lines.filter((l) => l.trim())) {
-          const out = convert(JSON.parse(line) as Obj);
-          if (out) controller.enqueue(encoder.encode(out));
-        }
-      },
-    }),
-  );
-}
-
 export async function handleV1Messages(ctx: Ctx): Promise<Response> {
   const decoded = decodeGoJson(ctx.bodyText);
   if (!decoded.ok) return anthropicError(400, decoded.error);
@@ -287,8 +160,7 @@ export async function handleV1Messages(ctx: Ctx): Promise<Response> {
     delete chat.think;
   }
   const res = await handleChat({ ...ctx, bodyText: goJson(chat) });
-  const hex = [...crypto.getRandomValues(new Uint8Array(12))].map((b) => b.toString(16).padStart(2, "0"));
-  const id = `msg_${hex.join("")}`;
+  const id = hexId("msg");
   if (res.status !== 200) {
     const text = await res.text();
     let message = text;
