@@ -33,7 +33,7 @@ describe("fake /v1/messages", () => {
   test("Ollama's own 400s, in its envelope with a req_ id", async () => {
     const res = await post({ model: "llama3.2", messages: hi });
     expect(res.status).toBe(400);
-    const body = await res.json();
+    const body = (await res.json()) as { request_id: string };
     expect(body).toMatchObject({
       type: "error",
       error: { type: "invalid_request_error", message: "max_tokens is required and must be positive" },
