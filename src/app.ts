@@ -1,6 +1,7 @@
 // createApp(deps): the one Hono app, composed of feature sub-apps; no side effects.
 import { Hono } from "hono";
 import type { Config } from "./config/index.ts";
+import { createAnthropicRoutes } from "./features/anthropic/routes.ts";
 import { createNativeChatRoutes } from "./features/chat/routes.ts";
 import { createHealthRoutes, type HealthDeps } from "./features/health/routes.ts";
 import { createMetricsRoutes } from "./features/metrics/routes.ts";
@@ -72,6 +73,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }),
   );
   routes.route("/", createNativeChatRoutes({ pipeline, progressStyle: config.progressNative }));
+  // Before the OpenAI sub-app, whose /v1/* catch-all would forward /v1/messages to Ollama as it is.
+  routes.route("/", createAnthropicRoutes({ pipeline }));
   routes.route(
     "/",
     createOpenAIRoutes({

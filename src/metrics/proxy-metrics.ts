@@ -6,7 +6,14 @@ import { Counter, Gauge, Histogram, MetricsRegistry } from "./registry.ts";
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
 /** The proxy's own routes; with Ollama's, they keep their path as a label. */
-const PROXY_ROUTES = new Set(["/health", "/health/live", "/plugins", "/models", "/metrics"]);
+const PROXY_ROUTES = new Set([
+  "/health",
+  "/health/live",
+  "/plugins",
+  "/models",
+  "/metrics",
+  "/v1/messages/count_tokens",
+]);
 
 /** Known routes keep their path as a label; anything else is "other", so clients cannot blow up cardinality. */
 export function routeLabel(path: string): string {

@@ -1,5 +1,6 @@
 // Ollama's route table and gin's routing rules: 404/405 plain text, trailing-slash redirects.
 import type { Handler } from "./context.ts";
+import { handleV1Messages } from "./routes/anthropic-messages.ts";
 import { handleBlobHead, handleBlobUpload } from "./routes/blobs.ts";
 import { handleChat } from "./routes/chat.ts";
 import { handleEmbed, handleEmbeddings } from "./routes/embed.ts";
@@ -45,7 +46,7 @@ const ROUTES: ReadonlyArray<readonly [string, Methods]> = [
   ["/v1/models/:model", { GET: handleV1Model }],
   ["/v1/responses", { POST: handleV1Responses }],
   ["/v1/audio/transcriptions", { POST: handleV1NotEmulated }],
-  ["/v1/messages", { POST: handleV1NotEmulated }],
+  ["/v1/messages", { POST: handleV1Messages }],
 ];
 
 function match(pattern: string, segments: string[]): Record<string, string> | null {

@@ -1,0 +1,14 @@
+// Reads an Anthropic JSON body whatever its Content-Type; failures are Anthropic-shaped 400s.
+import { goJsonError } from "../../wire/go-json-errors.ts";
+import { AnthropicRequestError } from "./errors.ts";
+
+export async function readAnthropicJson(req: Request): Promise<unknown> {
+  const text = await req.text();
+  if (text.trim() === "")
+    throw new AnthropicRequestError("the request body is empty: a JSON object is expected");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AnthropicRequestError(`the request body is not valid JSON: ${goJsonError(text)}`);
+  }
+}
