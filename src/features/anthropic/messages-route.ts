@@ -1,5 +1,6 @@
 // POST /v1/messages: the Anthropic dialect through the chat pipeline, and the count_tokens estimate.
 import { type Context, Hono } from "hono";
+import { reportTurn, requestParts } from "../../http/turn-facts.ts";
 import { type PipelineDeps, runTurn } from "../../pipeline/run-turn.ts";
 import type { NativeRequest, TurnResult } from "../../pipeline/turn.ts";
 import type { AppEnv } from "../../types.ts";
@@ -22,7 +23,6 @@ export function createMessagesRoutes(deps: AnthropicMessagesDeps): Hono<AppEnv> 
 
   app.post("/v1/messages", async (c: Context<AppEnv>) => {
     const t = translateMessagesRequest(await readAnthropicJson(c.req.raw));
-    if (t.requestedModel) c.set("model", t.requestedModel);
     const run = (body: NativeRequest): Promise<TurnResult> =>
       runTurn(
         {
@@ -34,8 +34,8 @@ export function createMessagesRoutes(deps: AnthropicMessagesDeps): Hono<AppEnv> 
           fillKeepAlive: true,
           missingModel: MISSING_MODEL,
           headers: headersForUpstream(c.req.raw.headers),
-          signal: c.req.raw.signal,
-          logger: c.get("request").logger,
+          signal: requestParts(c).signal,
+          logger: requestParts(c).logger,
         },
         deps.pipeline,
       );
@@ -44,8 +44,7 @@ export function createMessagesRoutes(deps: AnthropicMessagesDeps): Hono<AppEnv> 
       const { think: _dropped, ...withoutThink } = t.body;
       turn = relaxThinking(turn, () => run(withoutThink as NativeRequest));
     }
-    c.set("model", turn.model);
-    if (turn.agents.length) c.set("agents", turn.agents);
+    reportTurn(c, turn);
     const opts: StreamOptions = {
       id: newMessageId(),
       // Answers echo the name the client used, alias or not (the resolved one when it named none).
