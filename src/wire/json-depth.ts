@@ -20,8 +20,10 @@ const CLOSE_BRACKET = 0x5d;
  * validate: a text it passes may still be invalid JSON (JSON.parse says so next).
  */
 export function nestsDeeperThan(text: string, limit: number = MAX_JSON_DEPTH): boolean {
-  let depth = 0;
   const n = text.length;
+  // Too short to hold limit + 1 open brackets: most one-turn requests stop here.
+  if (n <= limit) return false;
+  let depth = 0;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) i = closingQuote(text, i + 1);
