@@ -14,6 +14,7 @@ import { createProxyMetrics } from "./metrics/proxy-metrics.ts";
 import { allowedHosts } from "./middleware/allowed-hosts.ts";
 import { cors } from "./middleware/cors.ts";
 import { requestContext } from "./middleware/request-context.ts";
+import { requestGuard } from "./middleware/request-guard.ts";
 import type { ModelService } from "./models/types.ts";
 import type { AgentStage } from "./pipeline/agent-stage.ts";
 import type { PipelineDeps } from "./pipeline/run-turn.ts";
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       upstreamUrl: upstream.baseUrl,
     }),
   );
+  app.use(requestGuard({ basePath: config.basePath }));
   if (config.hostCheckEnabled) app.use(allowedHosts());
   app.use(cors(config.corsOrigins));
 

@@ -1,4 +1,5 @@
 // Describes why a JSON body failed to parse in the words Go's encoding/json uses (Ollama's texts).
+import { MAX_JSON_DEPTH } from "./json-depth.ts";
 
 /**
  * Ollama answers malformed bodies with Go decoder messages (`unexpected EOF`,
@@ -22,6 +23,8 @@ class GoJsonError extends Error {}
 
 class Scanner {
   i = 0;
+  /** Open objects and arrays; past MAX_JSON_DEPTH the scan stops as Go's does past its own limit. */
+  private depth = 0;
   constructor(private readonly t: string) {}
 
   skipWs() {
@@ -35,9 +38,13 @@ class Scanner {
 
   value(): void {
     const c = this.t[this.i];
-    if (c === "{") this.object();
-    else if (c === "[") this.array();
-    else if (c === '"') this.string();
+    if (c === "{" || c === "[") {
+      // Go fails on the bracket that opens one level too many: "invalid character '[' exceeded max depth".
+      if (++this.depth > MAX_JSON_DEPTH) this.fail("exceeded max depth");
+      if (c === "{") this.object();
+      else this.array();
+      this.depth--;
+    } else if (c === '"') this.string();
     else if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) this.number();
     else {
       const word = ["true", "false", "null"].find((w) => w[0] === c);

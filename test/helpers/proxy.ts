@@ -18,6 +18,8 @@ export interface TestProxyOptions {
   tuning?: ComposeInput["tuning"];
   /** Awaits composed.start() (model list read, warm-up) before returning. */
   start?: boolean;
+  /** Replaces fetch for upstream calls, e.g. to watch what the upstream answered. */
+  fetch?: ComposeInput["fetch"];
 }
 
 export interface TestProxy {
@@ -53,6 +55,7 @@ export async function startProxy(opts: TestProxyOptions): Promise<TestProxy> {
     version: "test",
     agentSettings: opts.agentSettings,
     tuning: opts.tuning,
+    fetch: opts.fetch,
   });
   const server = serve(composed.app, config);
   if (opts.start) await composed.start();

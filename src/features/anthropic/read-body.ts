@@ -1,5 +1,6 @@
 // Reads an Anthropic JSON body whatever its Content-Type; failures are Anthropic-shaped 400s.
 import { goJsonError } from "../../wire/go-json-errors.ts";
+import { parseJson } from "../../wire/json-depth.ts";
 import { AnthropicRequestError } from "./errors.ts";
 
 export async function readAnthropicJson(req: Request): Promise<unknown> {
@@ -7,7 +8,7 @@ export async function readAnthropicJson(req: Request): Promise<unknown> {
   if (text.trim() === "")
     throw new AnthropicRequestError("the request body is empty: a JSON object is expected");
   try {
-    return JSON.parse(text);
+    return parseJson(text);
   } catch {
     throw new AnthropicRequestError(`the request body is not valid JSON: ${goJsonError(text)}`);
   }

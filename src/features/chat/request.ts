@@ -2,6 +2,7 @@
 // typed input; only the fields the proxy reads are checked, everything else passes on untouched.
 import { ProxyError } from "../../errors.ts";
 import { goJsonError } from "../../wire/go-json-errors.ts";
+import { parseJson } from "../../wire/json-depth.ts";
 import type { ChatRequest, GenerateRequest } from "../../wire/ollama.ts";
 
 type Check = (v: unknown) => boolean;
@@ -99,7 +100,7 @@ async function readJsonObject(req: Request, struct: GoStructName): Promise<JsonB
   if (text.trim() === "") throw new ProxyError(400, "missing request body");
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseJson(text);
   } catch {
     throw new ProxyError(400, goJsonError(text));
   }

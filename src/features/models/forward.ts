@@ -2,11 +2,15 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../types.ts";
 import type { UpstreamClient } from "../../upstream/client.ts";
+import { parseJson } from "../../wire/json-depth.ts";
 
-/** The body as an object, or null when it is not one (the upstream then answers in its own words). */
+/**
+ * The body as an object, or null when it is not one or nests too deeply for the proxy to handle (the
+ * upstream then answers in its own words).
+ */
 export function parseObject(text: string): Record<string, unknown> | null {
   try {
-    const value: unknown = JSON.parse(text);
+    const value: unknown = parseJson(text);
     return value !== null && typeof value === "object" && !Array.isArray(value)
       ? (value as Record<string, unknown>)
       : null;

@@ -1,5 +1,6 @@
 // Reads a /v1 JSON body whatever its Content-Type (as Ollama's /v1 does); failures are OpenAI-shaped 400s.
 import { goJsonError } from "../../wire/go-json-errors.ts";
+import { parseJson } from "../../wire/json-depth.ts";
 import { decodedBodyText } from "./decompress-body.ts";
 import { OpenAIRequestError } from "./translate/index.ts";
 
@@ -13,7 +14,7 @@ export async function readOpenAIJson(req: Request, opts: ReadOptions = {}): Prom
   if (text.trim() === "")
     throw new OpenAIRequestError("the request body is empty: a JSON object is expected");
   try {
-    return JSON.parse(text);
+    return parseJson(text);
   } catch {
     throw new OpenAIRequestError(`the request body is not valid JSON: ${goJsonError(text)}`);
   }

@@ -18,9 +18,13 @@ function quoteChar(c: string): string {
   return `'${c}'`;
 }
 
+/** encoding/json's maxNestingDepth: one more open object or array is a syntax error. */
+const GO_MAX_NESTING_DEPTH = 10000;
+
 /** A small recursive-descent copy of Go's scanner: it only validates and finds the first value's end. */
 class Scanner {
   i = 0;
+  private depth = 0;
   constructor(private readonly s: string) {}
 
   private fail(context: string): never {
@@ -44,9 +48,12 @@ class Scanner {
   value(): void {
     this.ws();
     const c = this.peek();
-    if (c === "{") this.object();
-    else if (c === "[") this.array();
-    else if (c === '"') this.string();
+    if (c === "{" || c === "[") {
+      if (++this.depth > GO_MAX_NESTING_DEPTH) this.fail("exceeded max depth");
+      if (c === "{") this.object();
+      else this.array();
+      this.depth--;
+    } else if (c === '"') this.string();
     else if (c === "-" || (c >= "0" && c <= "9")) this.number();
     else if (c === "t") this.literal("true");
     else if (c === "f") this.literal("false");

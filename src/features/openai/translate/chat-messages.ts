@@ -1,5 +1,6 @@
 // OpenAI chat messages → native /api/chat messages (roles, content parts, tool calls, reasoning).
 import { z } from "zod";
+import { parseJson } from "../../../wire/json-depth.ts";
 import type { Message, ToolCall } from "../../../wire/ollama.ts";
 import { convertContent } from "./chat-content.ts";
 import { OpenAIRequestError } from "./openai-error.ts";
@@ -32,7 +33,7 @@ function parseArguments(raw: unknown, param: string): Record<string, unknown> {
   let value: unknown = raw;
   if (typeof raw === "string") {
     try {
-      value = JSON.parse(raw);
+      value = parseJson(raw);
     } catch {
       throw new OpenAIRequestError("invalid tool call arguments", 400, param);
     }

@@ -1,4 +1,5 @@
 // Responses `instructions` + `input` (a string or a list of items) → native /api/chat messages.
+import { parseJson } from "../../../wire/json-depth.ts";
 import type { Message } from "../../../wire/ollama.ts";
 import { OpenAIRequestError } from "./openai-error.ts";
 import { convertResponsesContent } from "./responses-content.ts";
@@ -36,7 +37,7 @@ function parseArguments(raw: unknown, param: string): Record<string, unknown> {
   if (raw === "" || raw == null) return {};
   let value: unknown;
   try {
-    value = typeof raw === "string" ? JSON.parse(raw) : raw;
+    value = typeof raw === "string" ? parseJson(raw) : raw;
   } catch (err) {
     fail(`failed to parse function call arguments: ${(err as Error).message}`, param);
   }
