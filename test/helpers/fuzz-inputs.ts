@@ -62,6 +62,33 @@ export const SEED_BODIES: Readonly<Record<string, Json>> = {
   "/v1/embeddings": { model: "nomic-embed-text", input: ["a", "b"], encoding_format: "float" },
   "/api/show": { model: "llama3.2", verbose: false },
   "/api/pull": { model: "tinyllama", stream: false },
+  "/v1/messages": {
+    model: "llama3.2",
+    max_tokens: 64,
+    system: [{ type: "text", text: "be brief" }],
+    messages: [
+      { role: "user", content: [{ type: "text", text: "hi" }] },
+      { role: "assistant", content: [{ type: "tool_use", id: "toolu_1", name: "f", input: { a: 1 } }] },
+      { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: "ok" }] },
+    ],
+    tools: [{ name: "f", input_schema: { type: "object", properties: {} } }],
+    thinking: { type: "enabled", budget_tokens: 1024 },
+    stop_sequences: ["END"],
+    stream: false,
+  },
+  "/v1/responses": {
+    model: "llama3.2",
+    instructions: "be brief",
+    input: [
+      { type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] },
+      { type: "function_call", call_id: "call_1", name: "f", arguments: '{"a":1}' },
+      { type: "function_call_output", call_id: "call_1", output: "ok" },
+    ],
+    tools: [{ type: "function", name: "f", parameters: { type: "object", properties: {} } }],
+    reasoning: { effort: "low" },
+    max_output_tokens: 64,
+    stream: false,
+  },
 };
 
 const HUGE_NUMBERS = [

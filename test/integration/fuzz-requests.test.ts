@@ -16,6 +16,8 @@ const ROUTES = [
   "/v1/embeddings",
   "/api/show",
   "/api/pull",
+  "/v1/messages",
+  "/v1/responses",
 ];
 const CONTENT_TYPES = [undefined, "application/json", "text/plain", "application/x-www-form-urlencoded"];
 

@@ -4,6 +4,8 @@ import { describe, expect, test } from "bun:test";
 import { MAX_CHAIN_LENGTH } from "../../src/agents/chain-rules.ts";
 import { parseSlashCommands, stripKnownCommands } from "../../src/agents/slash-commands.ts";
 import { ProxyError } from "../../src/errors.ts";
+import { readAnthropicJson } from "../../src/features/anthropic/read-body.ts";
+import { translateMessagesRequest } from "../../src/features/anthropic/translate/request.ts";
 import { readChatBody, readGenerateBody } from "../../src/features/chat/request.ts";
 import { readOpenAIJson } from "../../src/features/openai/read-body.ts";
 import {
@@ -11,6 +13,7 @@ import {
   translateCompletionRequest,
   translateEmbeddingsRequest,
 } from "../../src/features/openai/translate/index.ts";
+import { translateResponsesRequest } from "../../src/features/openai/translate/responses-request.ts";
 import { bodyFor } from "../helpers/fuzz-inputs.ts";
 import { createPrng, fuzzSeed } from "../helpers/prng.ts";
 import { agent, snapshotOf } from "./agents/helpers.ts";
@@ -73,14 +76,29 @@ describe(`fuzzed parsers (seed ${SEED})`, () => {
       "/v1/chat/completions": translateChatRequest,
       "/v1/completions": translateCompletionRequest,
       "/v1/embeddings": translateEmbeddingsRequest,
+      "/v1/responses": translateResponsesRequest,
     } as const;
     await fuzz(
       2000,
-      () => `${rng.int(3)}${bodyFor(rng, rng.pick(Object.keys(routes)))}`,
+      () => `${rng.int(4)}${bodyFor(rng, rng.pick(Object.keys(routes)))}`,
       async (tagged) => {
         const translate = Object.values(routes)[Number(tagged[0])] ?? translateChatRequest;
         await accepts(
           async () => translate(await readOpenAIJson(post(tagged.slice(1)))),
+          (translated) => expect(typeof JSON.stringify(translated.body)).toBe("string"),
+        );
+      },
+    );
+  });
+
+  test("the Anthropic reader and translator: the native body it builds can be sent", async () => {
+    const rng = createPrng(SEED + 3);
+    await fuzz(
+      1500,
+      () => bodyFor(rng, "/v1/messages"),
+      async (text) => {
+        await accepts(
+          async () => translateMessagesRequest(await readAnthropicJson(post(text))),
           (translated) => expect(typeof JSON.stringify(translated.body)).toBe("string"),
         );
       },
