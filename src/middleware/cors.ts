@@ -43,6 +43,11 @@ const ALLOW_HEADERS = [
   "X-Stainless-Runtime",
   "X-Stainless-Runtime-Version",
   "X-Stainless-Timeout",
+  // The Anthropic SDK in a browser (the proxy serves /v1/messages).
+  "X-Api-Key",
+  "Anthropic-Version",
+  "Anthropic-Beta",
+  "Anthropic-Dangerous-Direct-Browser-Access",
 ].join(",");
 
 /**

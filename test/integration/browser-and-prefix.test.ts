@@ -49,6 +49,22 @@ describe("CORS", () => {
     expect(res.headers.get("access-control-allow-methods")).toContain("POST");
     expect(res.headers.get("access-control-allow-headers")).toContain("X-Stainless-Os");
   });
+
+  test("a preflight for the Anthropic SDK in a browser allows its headers", async () => {
+    const res = await fetch(`${proxy.url}/v1/messages`, {
+      method: "OPTIONS",
+      headers: {
+        origin: "http://127.0.0.1:5173",
+        "access-control-request-method": "POST",
+        "access-control-request-headers":
+          "x-api-key,anthropic-version,anthropic-dangerous-direct-browser-access",
+      },
+    });
+    expect(res.status).toBe(204);
+    const allowed = (res.headers.get("access-control-allow-headers") ?? "").toLowerCase().split(",");
+    for (const h of ["x-api-key", "anthropic-version", "anthropic-dangerous-direct-browser-access"])
+      expect(allowed).toContain(h);
+  });
 });
 
 describe("path prefix", () => {
