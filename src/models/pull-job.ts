@@ -103,7 +103,7 @@ export class PullJob {
         return { ok: false, cancelled: false, message, status: res.status, refused: true };
       }
       let success = false;
-      for await (const line of readNdjson<PullLine>(res.body)) {
+      for await (const line of readNdjson<PullLine>(res.body, { maxLineBytes: upstream.maxLineBytes })) {
         if (typeof line.error === "string") return this.failed(line.error);
         this.record(line);
         if (line.status === "success") success = true;

@@ -1,6 +1,7 @@
 // Reads /api/chat and /api/generate bodies with Ollama's own texts for empty, malformed and wrongly
 // typed input; only the fields the proxy reads are checked, everything else passes on untouched.
 import { ProxyError } from "../../errors.ts";
+import { parseJson } from "../../http/parse-json.ts";
 import { goJsonError } from "../../wire/go-json-errors.ts";
 import type { ChatRequest, GenerateRequest } from "../../wire/ollama.ts";
 
@@ -99,7 +100,7 @@ async function readJsonObject(req: Request, struct: GoStructName): Promise<JsonB
   if (text.trim() === "") throw new ProxyError(400, "missing request body");
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseJson(text);
   } catch {
     throw new ProxyError(400, goJsonError(text));
   }

@@ -1,4 +1,5 @@
 // Reads a /v1 JSON body whatever its Content-Type (as Ollama's /v1 does); failures are OpenAI-shaped 400s.
+import { parseJson } from "../../http/parse-json.ts";
 import { goJsonError } from "../../wire/go-json-errors.ts";
 import { OpenAIRequestError } from "./translate/index.ts";
 
@@ -7,7 +8,7 @@ export async function readOpenAIJson(req: Request): Promise<unknown> {
   if (text.trim() === "")
     throw new OpenAIRequestError("the request body is empty: a JSON object is expected");
   try {
-    return JSON.parse(text);
+    return parseJson(text);
   } catch {
     throw new OpenAIRequestError(`the request body is not valid JSON: ${goJsonError(text)}`);
   }
