@@ -3,6 +3,7 @@
 /** Strings from this length on are taken from the body text instead of being copied by JSON.parse. */
 const LARGE = 256 * 1024;
 /** An escape to undo, or a raw control character (invalid in a string: such a body must keep failing). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for.
 const NOT_PLAIN = /[\u0000-\u001f\\]/;
 
 /**
