@@ -114,6 +114,8 @@ describe("request body limits", () => {
     const show = await post("/api/show", JSON.stringify({ model: "llama3.2", pad: "x".repeat(1.5 * MB) }));
     expect(show.status).toBe(413);
     expect((await json(show)).error).toContain("MAX_SMALL_BODY_MB");
+    const chunkedShow = await post("/api/show", chunked(JSON.stringify({ model: "llama3.2" })));
+    expect(chunkedShow.status).toBe(200);
     const blob = new Uint8Array(3 * MB).fill(7);
     const digest = `sha256:${new Bun.CryptoHasher("sha256").update(blob).digest("hex")}`;
     const upload = await post(`/api/blobs/${digest}`, blob);
