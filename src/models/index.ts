@@ -12,9 +12,10 @@ import type { ModelSettings } from "./types.ts";
 import { createWarmer } from "./warm.ts";
 
 export type { AliasModel } from "./aliases.ts";
-export { invalidModelName, isCloudModel, isValidModelName, modelKey } from "./names.ts";
+export { isCloudModel, modelKey } from "./names.ts";
 export type { PullManager } from "./pull-manager.ts";
 export type { ModelStatus } from "./status.ts";
+export { invalidModelName, isValidModelName } from "./valid-name.ts";
 
 export interface ModelCoreDeps {
   config: ModelSettings;

@@ -1,8 +1,9 @@
 // Single-flight pulls: one upstream pull per model, a backoff after failures, a grace before orphans stop.
 import type { Logger } from "../log.ts";
 import type { UpstreamClient } from "../upstream/client.ts";
-import { invalidModelName, isValidModelName, modelKey } from "./names.ts";
+import { modelKey } from "./names.ts";
 import { PullJob, type PullRequest } from "./pull-job.ts";
+import { invalidModelName, isValidModelName } from "./valid-name.ts";
 
 export interface PullFailure {
   model: string;

@@ -2,17 +2,11 @@
 // availability (pull on demand, single-flight, with progress texts).
 import { ModelUnavailableError } from "../errors.ts";
 import type { Catalog } from "./catalog.ts";
-import {
-  invalidModelName,
-  isCloudModel,
-  isValidModelName,
-  MAX_NAME_LENGTH,
-  modelKey,
-  pullRefusal,
-} from "./names.ts";
+import { isCloudModel, modelKey, pullRefusal } from "./names.ts";
 import type { PullManager } from "./pull-manager.ts";
 import { type PullWaitTiming, waitForPull } from "./pull-wait.ts";
 import type { ModelService, ModelSettings } from "./types.ts";
+import { invalidModelName, isValidModelName, MAX_NAME_LENGTH } from "./valid-name.ts";
 
 export interface ModelServiceDeps {
   config: ModelSettings;

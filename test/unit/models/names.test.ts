@@ -1,13 +1,7 @@
-// Model-name equivalence, cloud names and the allow/deny globs of auto-pull.
+// Model-name equivalence, validity, cloud names and the allow/deny globs of auto-pull.
 import { describe, expect, test } from "bun:test";
-import {
-  globToRegExp,
-  isCloudModel,
-  isValidModelName,
-  MAX_NAME_LENGTH,
-  modelKey,
-  pullRefusal,
-} from "../../../src/models/names.ts";
+import { globToRegExp, isCloudModel, modelKey, pullRefusal } from "../../../src/models/names.ts";
+import { isValidModelName, MAX_NAME_LENGTH } from "../../../src/models/valid-name.ts";
 
 describe("modelKey", () => {
   test("applies Ollama's default tag, host and namespace", () => {
