@@ -12,6 +12,7 @@ import { ollamaErrors } from "./http/error-handler.ts";
 import type { Logger } from "./log.ts";
 import { createProxyMetrics } from "./metrics/proxy-metrics.ts";
 import { allowedHosts } from "./middleware/allowed-hosts.ts";
+import { bodyLimit } from "./middleware/body-limit.ts";
 import { cors } from "./middleware/cors.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { requestGuard } from "./middleware/request-guard.ts";
@@ -37,6 +38,8 @@ export interface AppDeps {
   extraModels: () => ExtraModel[];
 }
 
+const MB = 2 ** 20;
+
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { config, upstream } = deps;
   const app = new Hono<AppEnv>();
@@ -54,6 +57,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use(requestGuard({ basePath: config.basePath }));
   if (config.hostCheckEnabled) app.use(allowedHosts());
   app.use(cors(config.corsOrigins));
+  app.use(
+    bodyLimit({
+      inferenceBytes: config.maxBodyMb * MB,
+      smallBytes: config.maxSmallBodyMb * MB,
+      basePath: config.basePath,
+    }),
+  );
 
   // The pipeline always produces progress events; each dialect's renderer decides how they show.
   const pipeline: PipelineDeps = {

@@ -38,6 +38,7 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     baseUrl: config.ollamaUrl,
     auth: config.ollamaAuth,
     idleTimeoutMs: config.upstreamIdleTimeoutSeconds * 1000,
+    maxLineBytes: config.maxLineMb * 2 ** 20,
     fetch: input.fetch,
   });
   const registry = createAgentRegistry({

@@ -266,6 +266,28 @@ export const SETTINGS = {
     help: "How long the list of installed models (/api/tags) is trusted; a missing model always re-checks",
     schema: integer(0, 3_600_000),
   }),
+  // Memory bounds: what one request or one upstream line may make the proxy hold.
+  maxBodyMb: setting({
+    env: "MAX_BODY_MB",
+    flag: "--max-body-mb",
+    default: "100",
+    help: "Largest request body, in MB, for /api/chat, /api/generate, /api/embed(dings) and every /v1 route (images ride in them); more is a 413",
+    schema: integer(1, 4096),
+  }),
+  maxSmallBodyMb: setting({
+    env: "MAX_SMALL_BODY_MB",
+    flag: "--max-small-body-mb",
+    default: "1",
+    help: "Largest request body, in MB, for every other route (pull, show, copy, delete...); blob uploads and /api/create have no limit",
+    schema: integer(1, 4096),
+  }),
+  maxLineMb: setting({
+    env: "MAX_LINE_MB",
+    flag: "--max-line-mb",
+    default: "32",
+    help: "Longest NDJSON line, in MB, the proxy reads from Ollama when it parses a stream (agents, /v1, pulls); a longer one fails the request",
+    schema: integer(1, 4096),
+  }),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

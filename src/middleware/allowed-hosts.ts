@@ -16,19 +16,24 @@ export function allowedHosts(): MiddlewareHandler<AppEnv> {
       .map((i) => i?.address.toLowerCase())
       .filter((a): a is string => !!a),
   );
-  // Clients send the same few Host values over and over: remember the verdicts (bounded).
+  // Clients send the same few Host values over and over: remember the verdicts, bounded in entries
+  // and in bytes (Bun accepts headers of up to 64 KB; a real host name and port fit in 261 characters).
   const verdicts = new Map<string, boolean>();
   return async function allowedHostsMiddleware(c, next) {
     const raw = c.req.raw.headers.get("host") ?? "";
     let allowed = verdicts.get(raw);
     if (allowed === undefined) {
       allowed = isAllowedHost(stripPort(raw).toLowerCase(), localNames, localAddresses);
-      if (verdicts.size < 1000) verdicts.set(raw, allowed);
+      if (verdicts.size < MAX_VERDICTS && raw.length <= MAX_HOST_LENGTH) verdicts.set(raw, allowed);
     }
     if (!allowed) return c.body(null, 403);
     await next();
   };
 }
+
+const MAX_VERDICTS = 1000;
+/** A DNS name (253), a port and IPv6 brackets. */
+const MAX_HOST_LENGTH = 261;
 
 export function isAllowedHost(host: string, names: Set<string>, addresses: Set<string>): boolean {
   if (names.has(host)) return true;

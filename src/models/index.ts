@@ -15,6 +15,7 @@ export type { AliasModel } from "./aliases.ts";
 export { isCloudModel, modelKey } from "./names.ts";
 export type { PullManager } from "./pull-manager.ts";
 export type { ModelStatus } from "./status.ts";
+export { invalidModelName, isValidModelName } from "./valid-name.ts";
 
 export interface ModelCoreDeps {
   config: ModelSettings;

@@ -1,4 +1,5 @@
-// Ollama's model-name rules, as far as the proxy compares names: default host, namespace and tag.
+// Ollama's model-name equivalence (default host, namespace and tag), cloud names and pull globs.
+import { MAX_NAME_LENGTH } from "./valid-name.ts";
 
 const DEFAULT_PREFIXES = ["registry.ollama.ai/library/", "registry.ollama.ai/", "library/"];
 
@@ -11,7 +12,9 @@ export function modelKey(name: string): string {
   let key = keys.get(name);
   if (key === undefined) {
     key = computeKey(name);
-    // Clients send the same few names over and over; any name at all may arrive, so the memo is bounded.
+    // Clients send the same few names over and over; any name at all may arrive, so the memo is
+    // bounded in entries and in bytes: only names of a valid length are remembered.
+    if (name.length > MAX_NAME_LENGTH) return key;
     if (keys.size >= MAX_KEYS) keys.clear();
     keys.set(name, key);
   }

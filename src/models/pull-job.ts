@@ -19,6 +19,11 @@ export interface PullRequest {
   headers?: Headers;
 }
 
+/** Bounds on what one pull keeps: real pulls have a few phases and under twenty layers. */
+const MAX_REPLAY = 256;
+const MAX_STATUS = 1024;
+const MAX_LAYERS = 1024;
+
 export class PullJob {
   readonly startedAt = Date.now();
   /** Latest line per status text, in first-seen order: what a client joining late is shown first. */
@@ -76,10 +81,19 @@ export class PullJob {
   private record(line: PullLine): void {
     if (typeof line.status === "string") {
       this.status = line.status;
-      this.replay.set(line.status, line);
+      // Ollama's phases and layers are a handful of short texts; an upstream sending endless new
+      // ones must not grow what every late joiner is replayed (live subscribers still get them all).
+      if (
+        this.replay.has(line.status) ||
+        (this.replay.size < MAX_REPLAY && line.status.length <= MAX_STATUS)
+      ) {
+        this.replay.set(line.status, line);
+      }
     }
     if (typeof line.digest === "string" && typeof line.total === "number") {
-      this.layers.set(line.digest, { total: line.total, completed: line.completed ?? 0 });
+      if (this.layers.has(line.digest) || this.layers.size < MAX_LAYERS) {
+        this.layers.set(line.digest, { total: line.total, completed: line.completed ?? 0 });
+      }
     }
     for (const listener of this.listeners) listener(line);
     const woken = this.wake;
@@ -103,7 +117,7 @@ export class PullJob {
         return { ok: false, cancelled: false, message, status: res.status, refused: true };
       }
       let success = false;
-      for await (const line of readNdjson<PullLine>(res.body)) {
+      for await (const line of readNdjson<PullLine>(res.body, { maxLineBytes: upstream.maxLineBytes })) {
         if (typeof line.error === "string") return this.failed(line.error);
         this.record(line);
         if (line.status === "success") success = true;

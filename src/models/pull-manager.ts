@@ -3,6 +3,7 @@ import type { Logger } from "../log.ts";
 import type { UpstreamClient } from "../upstream/client.ts";
 import { modelKey } from "./names.ts";
 import { PullJob, type PullRequest } from "./pull-job.ts";
+import { invalidModelName, isValidModelName } from "./valid-name.ts";
 
 export interface PullFailure {
   model: string;
@@ -25,7 +26,16 @@ export interface PullManagerOptions {
   onPulled?: (model: string) => void;
 }
 
+/** Failures kept for the backoff and GET /models: bounded in count and, with the text clipped, in bytes. */
 const MAX_FAILURES = 100;
+const MAX_FAILURE_TEXT = 1000;
+
+/** An upstream error text can be as long as the upstream likes; what is kept of it is not. */
+function clip(text: string): string {
+  return text.length <= MAX_FAILURE_TEXT
+    ? text
+    : `${text.slice(0, MAX_FAILURE_TEXT)}… (${text.length} characters)`;
+}
 
 interface Slot {
   job: PullJob;
@@ -50,8 +60,12 @@ export class PullManager {
     return this.slots.has(modelKey(model));
   }
 
-  /** Joins the pull of `model` in flight, or starts one with `request` (default: just the name). */
+  /**
+   * Joins the pull of `model` in flight, or starts one with `request` (default: just the name).
+   * Callers pass names already checked with isValidModelName: nothing else may become a key here.
+   */
   join(model: string, request?: PullRequest): PullLease {
+    if (!isValidModelName(model)) throw invalidModelName();
     const key = modelKey(model);
     let slot = this.slots.get(key);
     if (!slot) slot = this.start(key, model, request ?? { body: { model } });
@@ -112,13 +126,13 @@ export class PullManager {
         logger.info("pull stopped", { model, ms, reason: outcome.message });
       } else {
         this.failures.delete(key);
-        this.failures.set(key, { model, message: outcome.message, at: Date.now() });
+        this.failures.set(key, { model, message: clip(outcome.message), at: Date.now() });
         // Any name a client sends can fail; the oldest failures make room (insertion order).
         for (const old of this.failures.keys()) {
           if (this.failures.size <= MAX_FAILURES) break;
           this.failures.delete(old);
         }
-        logger.warn("pull failed", { model, ms, error: outcome.message });
+        logger.warn("pull failed", { model, ms, error: clip(outcome.message) });
       }
     });
     return slot;

@@ -6,6 +6,7 @@ import { isCloudModel, modelKey, pullRefusal } from "./names.ts";
 import type { PullManager } from "./pull-manager.ts";
 import { type PullWaitTiming, waitForPull } from "./pull-wait.ts";
 import type { ModelService, ModelSettings } from "./types.ts";
+import { invalidModelName, isValidModelName, MAX_NAME_LENGTH } from "./valid-name.ts";
 
 export interface ModelServiceDeps {
   config: ModelSettings;
@@ -24,15 +25,22 @@ function notAvailable(model: string, reason: string, status = 404): ModelUnavail
 export function createModelService(deps: ModelServiceDeps): ModelService {
   const { config, catalog, pulls } = deps;
   const aliases = new Map(Object.entries(config.modelAliases).map(([a, t]) => [modelKey(a), t]));
+  /** Exact spelling first, then Ollama's equivalence (`gpt-4o-mini` ≡ `gpt-4o-mini:latest`). */
+  const target = (name: string): string | undefined =>
+    Object.hasOwn(config.modelAliases, name) ? config.modelAliases[name] : aliases.get(modelKey(name));
   const resolve = (requested: string): string => {
     const name = requested === "" ? config.defaultModel : requested;
     if (!name) return "";
-    // Exact spelling first, then Ollama's equivalence (`gpt-4o-mini` ≡ `gpt-4o-mini:latest`).
-    return config.modelAliases[name] ?? aliases.get(modelKey(name)) ?? name;
+    // An alias may be any word, but what goes upstream must be a name Ollama can parse; a name too
+    // long to be either is refused before it is even lower-cased for the lookup.
+    if (name.length > MAX_NAME_LENGTH && !Object.hasOwn(config.modelAliases, name)) throw invalidModelName();
+    const model = target(name) ?? name;
+    if (!isValidModelName(model)) throw invalidModelName();
+    return model;
   };
   // Per-model keep-alives may be keyed by an alias too; they apply to what the alias resolves to.
   const keepAlives = new Map(
-    Object.entries(config.modelKeepAlive).map(([m, v]) => [modelKey(resolve(m)), v] as const),
+    Object.entries(config.modelKeepAlive).map(([m, v]) => [modelKey(target(m) ?? m), v] as const),
   );
   const keepAliveFor = (model: string) => keepAlives.get(modelKey(model)) ?? config.keepAlive;
 

@@ -2,7 +2,10 @@
 import type { KeepAlive } from "../wire/ollama.ts";
 
 export interface ModelService {
-  /** Applies aliases, the default model and name normalisation; "" when the request names none. */
+  /**
+   * Applies aliases, the default model and name normalisation; "" when the request names none.
+   * Throws Ollama's 400 `invalid model name` for a name Ollama could not parse.
+   */
   resolve(requested: string): string;
   /**
    * Makes sure the upstream has `model`, pulling it when configuration allows. Yields progress texts

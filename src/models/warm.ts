@@ -30,13 +30,40 @@ export interface WarmerDeps {
   warmOnPull: boolean;
 }
 
+const MAX_STATES = 100;
+
+function clip(text: string): string {
+  return text.length <= 1000 ? text : `${text.slice(0, 1000)}…`;
+}
+
 export function createWarmer(deps: WarmerDeps): Warmer {
   const { upstream, logger, models } = deps;
   const stopper = new AbortController();
   const states = new Map<string, WarmState>();
-  const wanted = () => new Set(deps.warmModels.map((m) => modelKey(models.resolve(m))));
-  const set = (model: string, state: WarmState["state"], error?: string) =>
-    states.set(modelKey(model), { model, state, at: new Date().toISOString(), ...(error ? { error } : {}) });
+  /** A configured name Ollama cannot parse is reported by start(); it never matches a pull. */
+  const resolved = (name: string): string | null => {
+    try {
+      return models.resolve(name);
+    } catch {
+      return null;
+    }
+  };
+  const wanted = () =>
+    new Set(
+      deps.warmModels
+        .map(resolved)
+        .filter((m): m is string => m !== null)
+        .map((m) => modelKey(m)),
+    );
+  const set = (model: string, state: WarmState["state"], error?: string) => {
+    const key = modelKey(model);
+    // One entry per model loaded (every pull with WARM_ON_PULL): the oldest make room.
+    states.set(key, { model, state, at: new Date().toISOString(), ...(error ? { error: clip(error) } : {}) });
+    for (const old of states.keys()) {
+      if (states.size <= MAX_STATES) break;
+      states.delete(old);
+    }
+  };
 
   const inflight = new Map<string, Promise<void>>();
   /** One load per model at a time: a warm model that arrives by pull is loaded once, not twice. */
@@ -73,7 +100,12 @@ export function createWarmer(deps: WarmerDeps): Warmer {
     async start() {
       for (const name of deps.warmModels) {
         if (stopper.signal.aborted) return;
-        const model = models.resolve(name);
+        const model = resolved(name);
+        if (model === null) {
+          set(name, "failed", "invalid model name");
+          logger.warn("warm-up failed", { model: name, error: "invalid model name" });
+          continue;
+        }
         try {
           for await (const _ of models.ensure(model, stopper.signal)) {
             // Nobody to show start-up progress to; the pull itself is logged.

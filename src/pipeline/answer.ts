@@ -1,8 +1,9 @@
 // The answer half of a turn, as events: pull/load progress, then the upstream's answer (untouched, one
 // object, or parsed chunks through the chain's transforms) or an answer the proxy writes itself.
 import { ProxyError } from "../errors.ts";
+import { jsonBody } from "../streams/json-body.ts";
 import { readNdjson } from "../streams/ndjson.ts";
-import { upstreamErrorMessage } from "../upstream/client.ts";
+import { type UpstreamClient, upstreamErrorMessage } from "../upstream/client.ts";
 import { clientHeadersForUpstream } from "../upstream/headers.ts";
 import { upstreamBrokeOff, upstreamEndedEarly } from "../upstream/network-error.ts";
 import type { InferenceChunk } from "../wire/ollama.ts";
@@ -31,10 +32,13 @@ export async function* answerEvents(
   const headers = clientHeadersForUpstream(input.headers);
   headers.set("content-type", "application/json");
   const untouched = body === input.body && input.bodyText !== undefined;
+  // A rewritten body with a large image streams its image from where it is instead of copying it.
+  const payload = untouched ? (input.bodyText as string) : jsonBody(body);
+  if (typeof payload !== "string") headers.set("content-length", String(payload.length));
   const call = deps.upstream.call(`/api/${input.kind}`, {
     method: "POST",
     headers,
-    body: untouched ? input.bodyText : JSON.stringify(body),
+    body: typeof payload === "string" ? payload : payload.stream,
     signal: input.signal,
   });
   const res = yield* waitWithProgress(
@@ -53,19 +57,20 @@ export async function* answerEvents(
     yield { type: "chunk", chunk: await oneObject(res, deps.upstream.baseUrl) };
     return;
   }
-  yield* upstreamChunks(input, res.body, transform, deps.upstream.baseUrl);
+  yield* upstreamChunks(input, res.body, transform, deps.upstream);
 }
 
 async function* upstreamChunks(
   input: TurnInput,
   source: ReadableStream<Uint8Array>,
   transform: PreparedTurn["transform"],
-  upstreamUrl: string,
+  upstream: UpstreamClient,
 ): AsyncGenerator<TurnEvent> {
   const { kind } = input;
+  const { baseUrl: upstreamUrl, maxLineBytes } = upstream;
   let sawDone = false;
   try {
-    for await (const chunk of readNdjson<InferenceChunk>(source)) {
+    for await (const chunk of readNdjson<InferenceChunk>(source, { maxLineBytes })) {
       // Ollama's in-band failure after the stream started; Ollama itself reports these as 500s
       // when it folds a stream for "stream": false.
       if (typeof chunk.error === "string") throw new ProxyError(500, chunk.error, "upstream");

@@ -31,7 +31,7 @@ export function createModelClient(
     if (!res.ok)
       throw new ProxyError(res.status, upstreamErrorMessage(await res.text(), res.status), "upstream");
     if (!res.body) return;
-    for await (const chunk of readNdjson<ChatChunk>(res.body)) {
+    for await (const chunk of readNdjson<ChatChunk>(res.body, { maxLineBytes: upstream.maxLineBytes })) {
       if (typeof chunk.error === "string") throw new ProxyError(502, chunk.error, "upstream");
       const content = chunk.message?.content ?? "";
       const thinking = chunk.message?.thinking;

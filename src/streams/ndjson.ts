@@ -1,32 +1,78 @@
-// NDJSON framing: bytes → one parsed object per line, and objects → lines.
+// NDJSON framing: bytes → one parsed object per line (of bounded length), and objects → lines.
+import { ProxyError } from "../errors.ts";
 
 const encoder = new TextEncoder();
+const NEWLINE = 0x0a;
+
+/** Four times the longest line Ollama's own Go client reads (api/client.go: 8 MB), see MAX_LINE_MB. */
+export const DEFAULT_MAX_LINE_BYTES = 32 * 2 ** 20;
+
+export interface NdjsonOptions {
+  /** Longest line, in bytes, counting the partial line still waiting for its newline. */
+  maxLineBytes?: number;
+}
+
+/** An upstream line past the limit: the request fails rather than the proxy buffering without end. */
+export function lineTooLong(maxLineBytes: number): ProxyError {
+  const mb = Math.round((maxLineBytes / 2 ** 20) * 100) / 100;
+  return new ProxyError(
+    502,
+    `upstream Ollama sent a line longer than ${mb} MB, the proxy's limit (MAX_LINE_MB)`,
+    "upstream",
+  );
+}
 
 /**
  * One object per `\n`-terminated line; a partial last line is kept until its newline arrives. The
  * type is the caller's promise about the stream (Ollama's wire types); lines are not validated.
+ * Lines are cut on bytes (a `\n` byte never occurs inside a UTF-8 sequence), so each byte is looked
+ * at once however many reads a long line spans, and the pending part is bounded by `maxLineBytes`.
  */
-export async function* readNdjson<T>(body: ReadableStream<Uint8Array>): AsyncGenerator<T> {
+export async function* readNdjson<T>(
+  body: ReadableStream<Uint8Array>,
+  opts: NdjsonOptions = {},
+): AsyncGenerator<T> {
+  const max = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const decoder = new TextDecoder();
   const reader = body.getReader();
-  let pending = "";
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  const lineOf = (tail: Uint8Array): Uint8Array => {
+    const length = pendingBytes + tail.byteLength;
+    if (length > max) throw lineTooLong(max);
+    if (pending.length === 0) return tail;
+    const line = new Uint8Array(length);
+    let at = 0;
+    for (const part of pending) {
+      line.set(part, at);
+      at += part.byteLength;
+    }
+    line.set(tail, at);
+    pending = [];
+    pendingBytes = 0;
+    return line;
+  };
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      pending += decoder.decode(value, { stream: true });
       let start = 0;
-      let newline = pending.indexOf("\n");
+      let newline = value.indexOf(NEWLINE);
       while (newline !== -1) {
-        const line = pending.slice(start, newline).trim();
-        if (line) yield JSON.parse(line) as T;
+        const text = decoder.decode(lineOf(value.subarray(start, newline))).trim();
+        if (text) yield JSON.parse(text) as T;
         start = newline + 1;
-        newline = pending.indexOf("\n", start);
+        newline = value.indexOf(NEWLINE, start);
       }
-      pending = pending.slice(start);
+      if (start < value.byteLength) {
+        pendingBytes += value.byteLength - start;
+        if (pendingBytes > max) throw lineTooLong(max);
+        // A short tail is copied so it does not keep the whole read's buffer alive.
+        pending.push(start === 0 ? value : value.slice(start));
+      }
     }
-    const rest = (pending + decoder.decode()).trim();
-    if (rest) yield JSON.parse(rest) as T;
+    const text = decoder.decode(lineOf(new Uint8Array(0))).trim();
+    if (text) yield JSON.parse(text) as T;
   } finally {
     // Stopping early (client gone, agent failed) must close the upstream connection too.
     reader.cancel().catch(() => {});

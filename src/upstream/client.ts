@@ -22,6 +22,8 @@ export interface UpstreamOptions {
   auth?: string | null;
   /** Milliseconds a silent upstream connection is tolerated; 0 = forever (model loads can take minutes). */
   idleTimeoutMs: number;
+  /** Longest NDJSON line callers parse from this upstream (MAX_LINE_MB); readNdjson's default when absent. */
+  maxLineBytes?: number;
   fetch?: FetchLike;
 }
 
@@ -38,6 +40,8 @@ export interface UpstreamClient {
   /** The upstream base without credentials: safe in messages and logs. */
   readonly baseUrl: string;
   readonly host: string;
+  /** Longest NDJSON line to accept when parsing this upstream's streams (`readNdjson`'s option). */
+  readonly maxLineBytes?: number;
   /** Sends one request upstream; a network failure becomes a 502 ProxyError naming the upstream. */
   call(pathAndQuery: string, init?: UpstreamCallInit): Promise<Response>;
   /** Forwards a client request unchanged but for hop-by-hop headers and Host; body streams through. */
@@ -82,6 +86,7 @@ export function createUpstreamClient(opts: UpstreamOptions): UpstreamClient {
   const client: UpstreamClient = {
     baseUrl,
     host,
+    maxLineBytes: opts.maxLineBytes,
     call(pathAndQuery, init = {}) {
       const headers = withAuth(new Headers(init.headers));
       headers.set("host", host);

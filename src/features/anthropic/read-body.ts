@@ -1,6 +1,7 @@
 // Reads an Anthropic JSON body whatever its Content-Type; failures are Anthropic-shaped 400s.
+
+import { parseJson } from "../../http/parse-json.ts";
 import { goJsonError } from "../../wire/go-json-errors.ts";
-import { parseJson } from "../../wire/json-depth.ts";
 import { AnthropicRequestError } from "./errors.ts";
 
 export async function readAnthropicJson(req: Request): Promise<unknown> {

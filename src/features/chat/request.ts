@@ -1,8 +1,8 @@
 // Reads /api/chat and /api/generate bodies with Ollama's own texts for empty, malformed and wrongly
 // typed input; only the fields the proxy reads are checked, everything else passes on untouched.
 import { ProxyError } from "../../errors.ts";
+import { parseJson } from "../../http/parse-json.ts";
 import { goJsonError } from "../../wire/go-json-errors.ts";
-import { parseJson } from "../../wire/json-depth.ts";
 import type { ChatRequest, GenerateRequest } from "../../wire/ollama.ts";
 
 type Check = (v: unknown) => boolean;

@@ -3,6 +3,7 @@ import { type Context, Hono } from "hono";
 import { ProxyError } from "../../errors.ts";
 import { ollamaErrors } from "../../http/error-handler.ts";
 import { reportTurn, requestParts } from "../../http/turn-facts.ts";
+import { isValidModelName } from "../../models/index.ts";
 import { type PipelineDeps, runTurn } from "../../pipeline/run-turn.ts";
 import type { NativeRequest, TurnKind } from "../../pipeline/turn.ts";
 import type { AppEnv } from "../../types.ts";
@@ -26,7 +27,8 @@ export function createNativeChatRoutes(deps: NativeChatDeps): Hono<AppEnv> {
     const { text, value } = await (kind === "chat" ? readChatBody : readGenerateBody)(c.req.raw);
     const body = value as NativeRequest;
     const clientStream = wantsStream(body);
-    if (typeof body.model === "string" && body.model) c.set("model", body.model);
+    // Logged only when Ollama could parse it: anything else is refused below without repeating it.
+    if (typeof body.model === "string" && isValidModelName(body.model)) c.set("model", body.model);
     const turn = await runTurn(
       {
         kind,

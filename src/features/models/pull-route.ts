@@ -1,6 +1,6 @@
 // POST /api/pull through the single-flight pulls: a client joining a pull in flight gets its progress.
 import type { Context } from "hono";
-import type { ModelCore } from "../../models/index.ts";
+import { invalidModelName, isValidModelName, type ModelCore } from "../../models/index.ts";
 import type { PullOutcome } from "../../models/pull-job.ts";
 import type { PullLease } from "../../models/pull-manager.ts";
 import { ndjsonLine } from "../../streams/ndjson.ts";
@@ -55,6 +55,8 @@ export function createPullHandler(core: ModelCore, opts: ForwardOptions) {
     const named = namedModel(body);
     // Bodies Ollama would refuse (no name, bad JSON) get its own answer, word for word.
     if (!body || !named) return forwardWithBody(c, "/api/pull", text, opts);
+    // Ollama's answer, given before the name is logged, pulled or kept as a failure.
+    if (!isValidModelName(named.name)) throw invalidModelName();
     c.set("model", named.name);
     const headers = clientHeadersForUpstream(c.req.raw.headers);
     // Explicit pulls are a user's decision: no allow/deny list and no backoff, unlike pulls on demand.

@@ -1,6 +1,6 @@
 // Reads a /v1 JSON body whatever its Content-Type (as Ollama's /v1 does); failures are OpenAI-shaped 400s.
+import { parseJson } from "../../http/parse-json.ts";
 import { goJsonError } from "../../wire/go-json-errors.ts";
-import { parseJson } from "../../wire/json-depth.ts";
 import { decodedBodyText } from "./decompress-body.ts";
 import { OpenAIRequestError } from "./translate/index.ts";
 

@@ -4,7 +4,7 @@ import { ollamaErrors } from "../../http/error-handler.ts";
 import { forwardToUpstream } from "../../http/forward.ts";
 import type { AppEnv } from "../../types.ts";
 import type { UpstreamClient } from "../../upstream/client.ts";
-import { isModelJsonRoute, modelNameOf } from "./model-peek.ts";
+import { isModelJsonRoute, isSmallBody, modelNameOf } from "./model-peek.ts";
 
 export interface PassthroughDeps {
   upstream: UpstreamClient;
@@ -16,7 +16,8 @@ export function createPassthroughRoutes(deps: PassthroughDeps): Hono<AppEnv> {
   app.all("*", async (c) => {
     const path = c.req.path.slice(deps.basePath.length) || "/";
     const req = c.req.raw;
-    if (!isModelJsonRoute(path) || !req.body) return forwardToUpstream(c, deps.upstream, deps.basePath);
+    if (!isModelJsonRoute(path) || !req.body || !isSmallBody(req.headers))
+      return forwardToUpstream(c, deps.upstream, deps.basePath);
     // Small JSON bodies are read once for the log line and sent on byte for byte.
     const text = await req.text();
     c.set("model", modelNameOf(text));

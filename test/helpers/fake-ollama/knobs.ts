@@ -6,6 +6,12 @@ export interface Knobs extends FakeBehaviour {
   chunks: number | null;
   /** The fail message came from a header, so pulls use it too instead of their own default. */
   failMessageFromHeader: boolean;
+  /**
+   * x-fake-huge-line-bytes: streams open with one valid JSON line `{"pad":"AAA…"}` of this many bytes
+   * (newline not counted), written 64 KB at a time, before their usual lines. Ollama never sends
+   * such a line; it tests that a reader bounds what it buffers.
+   */
+  hugeLineBytes: number | null;
 }
 
 /** A count header: "" / "null" / "none" clears a default; anything unparsable is ignored. */
@@ -52,5 +58,6 @@ export function resolveKnobs(behaviour: FakeBehaviour, headers: Headers): Knobs 
     pullChunkDelayMs: delayHeader(headers, "x-fake-pull-chunk-delay-ms", behaviour.pullChunkDelayMs),
     pullFailAfterLines: pick("x-fake-pull-fail-after-lines", behaviour.pullFailAfterLines),
     chunks: chunks === 0 ? null : chunks,
+    hugeLineBytes: pick("x-fake-huge-line-bytes", null),
   };
 }

@@ -12,6 +12,23 @@ export interface StreamPlan {
   dropAfter: number | null;
   /** Runs once every frame has been sent (not on failure, drop or client abort). */
   onDone?: () => void;
+  /** Bytes of a `{"pad":"AAA…"}` line sent first, 64 KB per write (the huge-line knob). */
+  hugeLine?: number | null;
+}
+
+const HUGE_WRITE = 64 * 1024;
+
+/** The huge line's bytes from `offset`, at most one write's worth; its newline comes last. */
+function hugeLinePiece(size: number, offset: number): Uint8Array {
+  const head = '{"pad":"';
+  const tail = '"}\n';
+  const end = Math.min(offset + HUGE_WRITE, size + 1);
+  const out = new Uint8Array(end - offset).fill(0x41);
+  for (let i = offset; i < end; i++) {
+    if (i < head.length) out[i - offset] = head.charCodeAt(i);
+    else if (i >= size + 1 - tail.length) out[i - offset] = tail.charCodeAt(i - (size + 1 - tail.length));
+  }
+  return out;
 }
 
 const encoder = new TextEncoder();
@@ -26,9 +43,17 @@ export function streamResponse(ctx: Ctx, plan: StreamPlan, contentType: string):
   const { life } = ctx;
   life.streaming = true;
   let sent = 0;
+  let hugeSent = 0;
+  const hugeSize = plan.hugeLine ?? 0;
   const total = plan.frames.length;
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
+      if (hugeSize > 0 && hugeSent < hugeSize + 1) {
+        const piece = hugeLinePiece(hugeSize, hugeSent);
+        hugeSent += piece.byteLength;
+        controller.enqueue(piece);
+        return;
+      }
       if (sent > 0 && sent < total && !(await life.sleep(plan.delayMs))) return;
       if (life.finished) return; // cancelled while sleeping: the controller is already closed
       if (hits(plan.dropAfter, sent, total)) {

@@ -1,6 +1,7 @@
-// Model-name equivalence, cloud names and the allow/deny globs of auto-pull.
+// Model-name equivalence, validity, cloud names and the allow/deny globs of auto-pull.
 import { describe, expect, test } from "bun:test";
 import { globToRegExp, isCloudModel, modelKey, pullRefusal } from "../../../src/models/names.ts";
+import { isValidModelName, MAX_NAME_LENGTH } from "../../../src/models/valid-name.ts";
 
 describe("modelKey", () => {
   test("applies Ollama's default tag, host and namespace", () => {
@@ -49,5 +50,57 @@ describe("pullRefusal", () => {
     expect(pullRefusal("llama3.2:1b", policy)).toBeNull();
     expect(pullRefusal("qwen3", policy)).toBeNull();
     expect(pullRefusal("mistral", policy)).toContain("PULL_ALLOW");
+  });
+});
+
+describe("isValidModelName follows Ollama's types/model/name.go", () => {
+  test("names Ollama accepts", () => {
+    for (const name of [
+      "llama3.2",
+      "llama3.2:3b",
+      " llama3.2 ",
+      "library/llama3.2",
+      "registry.ollama.ai/library/llama3.2:latest",
+      "https://registry.ollama.ai/library/llama3.2",
+      "hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M",
+      "localhost:5000/acme/tiny",
+      "qwen3:cloud",
+      "gpt-oss:120b-cloud",
+      "llama3.2:local",
+      "_private",
+      `${"h".repeat(350)}/${"n".repeat(80)}/${"m".repeat(80)}:${"t".repeat(80)}`,
+    ]) {
+      expect(isValidModelName(name), name).toBe(true);
+    }
+  });
+
+  test("names Ollama refuses: bad characters, empty parts, too many parts, parts too long", () => {
+    for (const name of [
+      "",
+      "   ",
+      "a b",
+      "mödel",
+      "-leading-dash",
+      "model:",
+      ":tag",
+      "/model",
+      "ns.with.dot/model",
+      "a/b/c/d",
+      "https://ns/model",
+      "model@sha256:abc",
+      "m".repeat(81),
+      `m:${"t".repeat(81)}`,
+      `${"h".repeat(351)}/ns/model`,
+      `${"s".repeat(17)}://host/ns/model`,
+      "x".repeat(5_000_000),
+    ]) {
+      expect(isValidModelName(name), name.slice(0, 40)).toBe(false);
+    }
+  });
+
+  test("no valid name is longer than MAX_NAME_LENGTH", () => {
+    const longest = `${"s".repeat(16)}://${"h".repeat(350)}/${"n".repeat(80)}/${"m".repeat(80)}:${"t".repeat(80)}-cloud`;
+    expect(isValidModelName(longest)).toBe(true);
+    expect(longest.length).toBeLessThanOrEqual(MAX_NAME_LENGTH);
   });
 });

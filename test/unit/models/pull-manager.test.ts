@@ -66,12 +66,12 @@ test("a failed pull is remembered for the backoff, then a new pull may start", a
 
 test("a refusal before the stream keeps the upstream's status; a stream without success is a failure", async () => {
   const { s, pulls } = manager();
-  s.refuseNext = { status: 400, error: "invalid model name" };
-  expect(await pulls.join("bad name").job.done).toMatchObject({
+  s.refuseNext = { status: 400, error: "pull model manifest: file does not exist" };
+  expect(await pulls.join("nosuchmodel").job.done).toMatchObject({
     ok: false,
     status: 400,
     refused: true,
-    message: "invalid model name",
+    message: "pull model manifest: file does not exist",
   });
   const lease = pulls.join("tinyllama");
   await tick();
@@ -118,4 +118,24 @@ test("stop() cancels every pull in flight", async () => {
   pulls.stop();
   expect(await lease.job.done).toMatchObject({ cancelled: true, message: "the proxy is shutting down" });
   expect(s.pulls[0]?.aborted()).toBe(true);
+});
+
+test("a name Ollama could not parse is refused before any pull, and nothing is kept of it", async () => {
+  const { s, pulls } = manager();
+  for (const name of ["bad name", "x".repeat(5_000_000), "a/b/c/d"]) {
+    expect(() => pulls.join(name)).toThrow("invalid model name");
+  }
+  await tick();
+  expect(s.pulls).toHaveLength(0);
+  expect(pulls.recentFailures()).toEqual([]);
+  expect(pulls.active()).toEqual([]);
+});
+
+test("failure texts are kept clipped, however long the upstream's error", async () => {
+  const { s, pulls } = manager();
+  s.refuseNext = { status: 500, error: "e".repeat(1_000_000) };
+  await pulls.join("tinyllama").job.done;
+  const [failure] = pulls.recentFailures();
+  expect(failure?.message.length).toBeLessThan(1100);
+  expect(failure?.message).toContain("(1000000 characters)");
 });

@@ -58,6 +58,22 @@ describe("resolve", () => {
     expect(service.resolve("llama3.2")).toBe("llama3.2");
     expect(setup().service.resolve("")).toBe("");
   });
+  test("a name Ollama could not parse is Ollama's 400, whatever its length; an alias may be any word", () => {
+    const { service: odd } = setup({ modelAliases: { "claude@2024": "qwen3" } });
+    expect(odd.resolve("claude@2024")).toBe("qwen3");
+    for (const name of ["bad name", "x".repeat(1_000_000), "constructor/x/y/z", "__proto__@"]) {
+      let thrown: unknown;
+      try {
+        odd.resolve(name);
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown).toBeInstanceOf(ProxyError);
+      expect(thrown).toMatchObject({ status: 400, message: "invalid model name" });
+    }
+    // Inherited object keys are not aliases.
+    expect(odd.resolve("constructor")).toBe("constructor");
+  });
 });
 
 describe("keepAliveFor", () => {

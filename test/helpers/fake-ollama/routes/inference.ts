@@ -136,6 +136,7 @@ export async function runInference(
       failFrame: `${goJson({ error: knobs.failMessage })}\n`,
       dropAfter: knobs.dropAfterChunks,
       onDone: unloadIfAsked,
+      hugeLine: knobs.hugeLineBytes,
     },
     NDJSON,
   );

@@ -55,6 +55,7 @@ export async function progressResponse(ctx: Ctx, body: Body, plan: ProgressPlan)
       failFrame: `${goJson({ error: plan.failMessage })}\n`,
       dropAfter: null,
       onDone: plan.onDone,
+      hugeLine: knobs.hugeLineBytes,
     },
     NDJSON,
   );
