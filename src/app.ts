@@ -11,6 +11,8 @@ import { ollamaErrors } from "./http/error-handler.ts";
 import type { Logger } from "./log.ts";
 import { createProxyMetrics } from "./metrics/proxy-metrics.ts";
 import { allowedHosts } from "./middleware/allowed-hosts.ts";
+import { bodyTimeout } from "./middleware/body-timeout.ts";
+import { clientLimit } from "./middleware/client-limit.ts";
 import { cors } from "./middleware/cors.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import type { ModelService } from "./models/types.ts";
@@ -33,6 +35,8 @@ export interface AppDeps {
   health: Pick<HealthDeps, "agents" | "sections">;
   /** Entries listed by /v1/models beside the installed models (aliases). */
   extraModels: () => ExtraModel[];
+  /** Aborted when the shutdown grace period is over: streams still running end with its reason. */
+  stop?: AbortSignal;
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -43,12 +47,17 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     requestContext({
       logger: deps.logger,
       accessLog: config.accessLog,
-      requestIdleTimeoutSeconds: config.upstreamIdleTimeoutSeconds,
+      idleTimeoutSeconds: config.idleTimeoutSeconds,
+      upstreamIdleTimeoutSeconds: config.upstreamIdleTimeoutSeconds,
       metrics,
       basePath: config.basePath,
       upstreamUrl: upstream.baseUrl,
+      stop: deps.stop,
     }),
   );
+  if (config.maxRequestsPerClient > 0)
+    app.use(clientLimit({ max: config.maxRequestsPerClient, basePath: config.basePath }));
+  if (config.bodyTimeoutMs > 0) app.use(bodyTimeout(config.bodyTimeoutMs));
   if (config.hostCheckEnabled) app.use(allowedHosts());
   app.use(cors(config.corsOrigins));
 
