@@ -5,12 +5,9 @@ import { ProxyError } from "../errors.ts";
 import { CLIENT_CLOSED } from "../http/error-handler.ts";
 import type { Logger } from "../log.ts";
 import type { ProxyMetrics } from "../metrics/proxy-metrics.ts";
-import { errorFrameFor } from "../streams/error-frames.ts";
-import { relay } from "../streams/relay.ts";
-import { streamEndCheck } from "../streams/stream-end.ts";
 import type { AccessRecord, AppEnv, Outcome, RequestScope } from "../types.ts";
-import { upstreamBrokeOff, upstreamEndedEarly } from "../upstream/network-error.ts";
 import { requestTimeoutSeconds } from "./request-timeout.ts";
+import { type Ending, isStreamedType, meter } from "./stream-meter.ts";
 
 const SAFE_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
 
@@ -67,75 +64,12 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
     if (agents?.length) c.res.headers.set("x-agent-chain", agents.join(","));
     const res = c.res;
     if (res.body && isStreamedType(res.headers.get("content-type"))) {
-      c.res = meter(c, res, scope, opts, ended);
+      c.res = meter(c, res, { ...opts, startedAt: scope.startedAt }, ended);
       return;
     }
     const length = res.headers.get("content-length");
     ended({ bytes: length ? Number(length) : undefined });
   };
-}
-
-/** NDJSON and SSE bodies go through the relay; one-shot bodies are left to Bun, which pipes them natively. */
-function isStreamedType(contentType: string | null): boolean {
-  return !!contentType && (contentType.includes("ndjson") || contentType.includes("event-stream"));
-}
-
-function meter(
-  c: Context<AppEnv>,
-  res: Response,
-  scope: RequestScope,
-  opts: RequestContextOptions,
-  ended: (end: Ending) => void,
-): Response {
-  const contentType = res.headers.get("content-type");
-  const frame = errorFrameFor(contentType);
-  let ttfbMs: number | undefined;
-  let failure: ProxyError | undefined;
-  const describe = (err: unknown) => {
-    const cause = upstreamBrokeOff(opts.upstreamUrl, err);
-    failure =
-      cause instanceof ProxyError
-        ? cause
-        : new ProxyError(502, cause instanceof Error ? cause.message : String(cause), "upstream");
-    return failure.message;
-  };
-  const body = relay(res.body as ReadableStream<Uint8Array>, {
-    errorFrame: frame ? (err, after) => frame(describe(err), after) : undefined,
-    checkEnd: endCheck(c, res, contentType, opts),
-    stop: opts.stop,
-    onFirstChunk: () => {
-      ttfbMs = round(performance.now() - scope.startedAt);
-    },
-    onEnd: ({ bytes, error, cancelled }) => {
-      if (error !== undefined && failure === undefined) describe(error);
-      ended({ bytes, ttfbMs, cancelled, failure });
-    },
-  });
-  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
-}
-
-/**
- * A native stream that ends without Ollama's last line is reported as the parsed paths report it, also
- * on the fast path, where the upstream's bytes are relayed unread: only that last line is looked at.
- */
-function endCheck(
-  c: Context<AppEnv>,
-  res: Response,
-  contentType: string | null,
-  opts: RequestContextOptions,
-): ((lastLine: Uint8Array | null) => unknown) | undefined {
-  if (res.status !== 200 || !contentType?.includes("ndjson")) return undefined;
-  const complete = streamEndCheck(c.req.path.slice(opts.basePath.length));
-  if (!complete) return undefined;
-  return (line) => (complete(line) ? undefined : upstreamEndedEarly(opts.upstreamUrl));
-}
-
-interface Ending {
-  bytes?: number;
-  ttfbMs?: number;
-  cancelled?: boolean;
-  /** Why a relayed body ended early: the upstream broke off or ended short, or the proxy stopped it. */
-  failure?: ProxyError;
 }
 
 function finish(c: Context<AppEnv>, scope: RequestScope, opts: RequestContextOptions, end: Ending): void {
