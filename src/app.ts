@@ -13,6 +13,8 @@ import type { Logger } from "./log.ts";
 import { createProxyMetrics } from "./metrics/proxy-metrics.ts";
 import { allowedHosts } from "./middleware/allowed-hosts.ts";
 import { bodyLimit } from "./middleware/body-limit.ts";
+import { bodyTimeout } from "./middleware/body-timeout.ts";
+import { clientLimit } from "./middleware/client-limit.ts";
 import { cors } from "./middleware/cors.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { requestGuard } from "./middleware/request-guard.ts";
@@ -36,6 +38,8 @@ export interface AppDeps {
   health: Pick<HealthDeps, "agents" | "sections">;
   /** Entries listed by /v1/models beside the installed models (aliases). */
   extraModels: () => ExtraModel[];
+  /** Aborted when the shutdown grace period is over: streams still running end with its reason. */
+  stop?: AbortSignal;
 }
 
 const MB = 2 ** 20;
@@ -48,13 +52,18 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     requestContext({
       logger: deps.logger,
       accessLog: config.accessLog,
-      requestIdleTimeoutSeconds: config.upstreamIdleTimeoutSeconds,
+      idleTimeoutSeconds: config.idleTimeoutSeconds,
+      upstreamIdleTimeoutSeconds: config.upstreamIdleTimeoutSeconds,
       metrics,
       basePath: config.basePath,
       upstreamUrl: upstream.baseUrl,
+      stop: deps.stop,
     }),
   );
   app.use(requestGuard({ basePath: config.basePath }));
+  if (config.maxRequestsPerClient > 0)
+    app.use(clientLimit({ max: config.maxRequestsPerClient, basePath: config.basePath }));
+  if (config.bodyTimeoutMs > 0) app.use(bodyTimeout(config.bodyTimeoutMs));
   if (config.hostCheckEnabled) app.use(allowedHosts());
   app.use(cors(config.corsOrigins));
   app.use(

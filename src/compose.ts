@@ -17,6 +17,8 @@ export interface ComposeInput {
   agentSettings?: AgentSettingsMap;
   /** Replaces global fetch for upstream calls (tests). */
   fetch?: FetchLike;
+  /** Aborted when the shutdown grace period is over: streams still running end with its reason. */
+  stop?: AbortSignal;
   /** Pacing that only tests change: pull progress texts, the agents folder's reload debounce. */
   tuning?: { pullTiming?: Partial<PullWaitTiming>; agentReloadDebounceMs?: number };
 }
@@ -66,6 +68,7 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     health: { agents: () => registry.counts(), sections: { models: models.health } },
     extraModels: models.extraModels,
     features: [models.routes, createPluginsRoutes({ registry })],
+    stop: input.stop,
   });
   return {
     app,

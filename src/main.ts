@@ -35,11 +35,14 @@ export async function main(): Promise<void> {
   process.on("unhandledRejection", (reason) => logger.error("unhandled rejection", { error: reason }));
   process.on("uncaughtException", (error) => logger.error("uncaught exception", { error }));
 
+  // Aborted when the shutdown grace period is over: streams still running end with its reason.
+  const cutStreams = new AbortController();
   const { app, registry, upstream, start, stop } = await composeProxy({
     config,
     logger,
     version: PROXY_VERSION,
     agentSettings,
+    stop: cutStreams.signal,
   });
 
   let server: ReturnType<typeof serve>;
@@ -76,6 +79,7 @@ export async function main(): Promise<void> {
     onStop: () => registry.close(),
     // Pulls others wait on may finish within the grace period; only then are the rest stopped.
     beforeExit: stop,
+    cutStreams: (reason) => cutStreams.abort(reason),
   });
 }
 

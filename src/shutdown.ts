@@ -1,5 +1,9 @@
 // SIGTERM/SIGINT: stop accepting, let in-flight requests finish within the grace period, exit 0.
+import { ProxyError } from "./errors.ts";
 import type { Logger } from "./log.ts";
+
+/** How long the error frames of cut streams get to reach their sockets before every connection closes. */
+const FLUSH_MS = 500;
 
 interface StoppableServer {
   stop(closeActiveConnections?: boolean): Promise<void>;
@@ -14,6 +18,8 @@ export function installGracefulStop(opts: {
   onStop?: () => void;
   /** Runs once the server is drained or the grace period is over, just before exit. */
   beforeExit?: () => void;
+  /** Ends the streams still running with an error frame carrying `reason` (the relay's stop signal). */
+  cutStreams?: (reason: ProxyError) => void;
 }): void {
   const { server, logger, graceSeconds } = opts;
   let stopping = false;
@@ -24,7 +30,7 @@ export function installGracefulStop(opts: {
     if (stopping && performance.now() - firstSignalAt < 1000) return;
     if (stopping) {
       logger.warn("second stop signal: closing every connection now", { signal });
-      await server.stop(true);
+      await closeAll(stoppedMessage("a second stop signal came"), Bun.sleep(FLUSH_MS));
       process.exit(0);
     }
     stopping = true;
@@ -38,15 +44,26 @@ export function installGracefulStop(opts: {
     const drained = server.stop(false).then(() => true);
     const expired = Bun.sleep(graceSeconds * 1000).then(() => false);
     if (!(await Promise.race([drained, expired]))) {
-      logger.warn("grace period over: closing the remaining connections", {
+      logger.warn("grace period over: ending the remaining streams and closing connections", {
         inFlight: server.pendingRequests,
       });
-      await server.stop(true);
+      const message = stoppedMessage(`the ${graceSeconds} s grace period (SHUTDOWN_GRACE) is over`);
+      await closeAll(message, Promise.race([drained, Bun.sleep(FLUSH_MS)]));
     }
     opts.beforeExit?.();
     logger.info("stopped");
     process.exit(0);
   };
+  /** Streams first get a last frame saying why; once it has had time to go out, every socket closes. */
+  async function closeAll(message: string, flushed: Promise<unknown>): Promise<void> {
+    opts.cutStreams?.(new ProxyError(503, message));
+    await flushed;
+    await server.stop(true);
+  }
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
+}
+
+function stoppedMessage(why: string): string {
+  return `the proxy is shutting down and ${why}: this response was cut short`;
 }

@@ -8,6 +8,8 @@ export interface RequestScope {
   readonly startedAt: number;
   /** Bound to the request id: every line about this request carries it. */
   readonly logger: Logger;
+  /** Runs `fn` once the answer is over: its last byte handed to Bun, or the client gone. */
+  readonly onEnd: (fn: () => void) => void;
 }
 
 export type Outcome = "ok" | "upstream_error" | "cancelled" | "error";

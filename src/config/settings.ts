@@ -288,6 +288,21 @@ export const SETTINGS = {
     help: "Longest NDJSON line, in MB, the proxy reads from Ollama when it parses a stream (agents, /v1, pulls); a longer one fails the request",
     schema: integer(1, 4096),
   }),
+  // Protection of the server itself: a client that stalls or floods cannot hold it.
+  bodyTimeoutMs: setting({
+    env: "BODY_TIMEOUT_MS",
+    flag: "--body-timeout-ms",
+    default: "30000",
+    help: "Longest pause a client may make while sending its request body before it gets 408; 0 = never",
+    schema: integer(0, 3_600_000),
+  }),
+  maxRequestsPerClient: setting({
+    env: "MAX_REQUESTS_PER_CLIENT",
+    flag: "--max-requests-per-client",
+    default: "1024",
+    help: "Requests one client address may have in flight at once; more get 503 (health checks excepted); 0 = no limit",
+    schema: integer(0, 1_000_000),
+  }),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -1,42 +1,60 @@
-// Gives every request an id and a bound logger, lifts Bun's idle cut-off, meters streamed bodies and
-// writes the one access record per request — the only place that record is assembled.
+// Gives every request an id and a bound logger, lifts Bun's idle cut-off while it runs, meters streamed
+// bodies and writes the one access record per request — the only place that record is assembled.
 import type { Context, MiddlewareHandler } from "hono";
 import { ProxyError } from "../errors.ts";
 import { CLIENT_CLOSED } from "../http/error-handler.ts";
 import type { Logger } from "../log.ts";
 import type { ProxyMetrics } from "../metrics/proxy-metrics.ts";
-import { errorFrameFor } from "../streams/error-frames.ts";
-import { relay } from "../streams/relay.ts";
 import type { AccessRecord, AppEnv, Outcome, RequestScope } from "../types.ts";
-import { upstreamBrokeOff } from "../upstream/network-error.ts";
+import { requestTimeoutSeconds } from "./request-timeout.ts";
+import { type Ending, isStreamedType, meter } from "./stream-meter.ts";
 
 const SAFE_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
 
 export interface RequestContextOptions {
   logger: Logger;
   accessLog: boolean;
-  /** Seconds a request may stay silent on the client connection; 0 = never (Ollama is silent while loading). */
-  requestIdleTimeoutSeconds: number;
+  /** IDLE_TIMEOUT: what a keep-alive connection gets again once its request is over. */
+  idleTimeoutSeconds: number;
+  /** UPSTREAM_IDLE_TIMEOUT; 0 = never (Ollama is silent while loading). */
+  upstreamIdleTimeoutSeconds: number;
   metrics: ProxyMetrics;
   basePath: string;
   /** Named in the error frame when a relayed upstream body breaks off. */
   upstreamUrl: string;
+  /** Aborted when the shutdown grace period is over: running streams end with its reason. */
+  stop?: AbortSignal;
 }
 
 export function requestContext(opts: RequestContextOptions): MiddlewareHandler<AppEnv> {
+  const whileRunning = requestTimeoutSeconds(opts.upstreamIdleTimeoutSeconds);
   return async function requestContextMiddleware(c, next) {
     const incoming = c.req.header("x-request-id");
     const id = incoming && SAFE_ID.test(incoming) ? incoming : crypto.randomUUID();
+    // The request Bun handed over: later middleware may wrap c.req.raw, Bun's timers know this one.
+    const raw = c.req.raw;
+    let onEnds: Array<() => void> | undefined;
     const scope: RequestScope = {
       id,
       startedAt: performance.now(),
       logger: opts.logger.child({ requestId: id }),
+      onEnd: (fn) => {
+        onEnds ??= [];
+        onEnds.push(fn);
+      },
     };
     c.set("request", scope);
     opts.metrics.started();
     // Bun.serve cuts a connection idle for `idleTimeout` seconds, and a request waiting on a model load
-    // is exactly that; the per-request override keeps the server-wide value for idle keep-alive sockets.
-    c.env?.timeout?.(c.req.raw, opts.requestIdleTimeoutSeconds);
+    // is exactly that, so the request gets its own limit. Bun keeps that limit for the connection
+    // after the answer, so the keep-alive value is put back at the end (else an idle keep-alive
+    // socket would be held forever). The request body has its own clock (middleware/body-timeout.ts).
+    c.env?.timeout?.(raw, whileRunning);
+    const ended = (end: Ending) => {
+      c.env?.timeout?.(raw, opts.idleTimeoutSeconds);
+      if (onEnds) for (const fn of onEnds) fn();
+      finish(c, scope, opts, end);
+    };
     await next();
     if (c.error && !(c.error instanceof ProxyError) && c.res.status !== CLIENT_CLOSED) {
       scope.logger.error("unhandled error", { error: c.error, stack: c.error.stack });
@@ -46,52 +64,12 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
     if (agents?.length) c.res.headers.set("x-agent-chain", agents.join(","));
     const res = c.res;
     if (res.body && isStreamedType(res.headers.get("content-type"))) {
-      c.res = meter(c, res, scope, opts);
+      c.res = meter(c, res, { ...opts, startedAt: scope.startedAt }, ended);
       return;
     }
     const length = res.headers.get("content-length");
-    finish(c, scope, opts, { bytes: length ? Number(length) : undefined });
+    ended({ bytes: length ? Number(length) : undefined });
   };
-}
-
-/** NDJSON and SSE bodies go through the relay; one-shot bodies are left to Bun, which pipes them natively. */
-function isStreamedType(contentType: string | null): boolean {
-  return !!contentType && (contentType.includes("ndjson") || contentType.includes("event-stream"));
-}
-
-function meter(
-  c: Context<AppEnv>,
-  res: Response,
-  scope: RequestScope,
-  opts: RequestContextOptions,
-): Response {
-  const frame = errorFrameFor(res.headers.get("content-type"));
-  let ttfbMs: number | undefined;
-  let failure: string | undefined;
-  const describe = (err: unknown) => {
-    const cause = upstreamBrokeOff(opts.upstreamUrl, err);
-    failure = cause instanceof Error ? cause.message : String(cause);
-    return failure;
-  };
-  const body = relay(res.body as ReadableStream<Uint8Array>, {
-    errorFrame: frame ? (err) => frame(describe(err)) : undefined,
-    onFirstChunk: () => {
-      ttfbMs = round(performance.now() - scope.startedAt);
-    },
-    onEnd: ({ bytes, error, cancelled }) => {
-      if (error !== undefined && failure === undefined) describe(error);
-      finish(c, scope, opts, { bytes, ttfbMs, cancelled, failure });
-    },
-  });
-  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
-}
-
-interface Ending {
-  bytes?: number;
-  ttfbMs?: number;
-  cancelled?: boolean;
-  /** The relay's own description of a body that broke off. */
-  failure?: string;
 }
 
 function finish(c: Context<AppEnv>, scope: RequestScope, opts: RequestContextOptions, end: Ending): void {
@@ -102,7 +80,8 @@ function finish(c: Context<AppEnv>, scope: RequestScope, opts: RequestContextOpt
   let outcome: Outcome = "ok";
   let error: string | undefined;
   if (end.cancelled || status === CLIENT_CLOSED) outcome = "cancelled";
-  else if (end.failure !== undefined) [outcome, error] = ["upstream_error", end.failure];
+  else if (end.failure !== undefined)
+    [outcome, error] = [end.failure.origin === "upstream" ? "upstream_error" : "error", end.failure.message];
   else if (failed)
     [outcome, error] = [failed.origin === "upstream" ? "upstream_error" : "error", failed.message];
   else if (c.error) [outcome, error] = ["error", c.error.message];

@@ -13,10 +13,33 @@ export function sseErrorEvent(message: string, status = 500): string {
   return `data: ${JSON.stringify(openAIErrorObject(message, status))}\n\n`;
 }
 
-/** The frame for a response's content type; other bodies just error (the client sees a broken body). */
-export function errorFrameFor(contentType: string | null): ((message: string) => Uint8Array) | null {
+/**
+ * The frame for a response's content type; other bodies just error (the client sees a broken body).
+ * `after` is the last chunk already sent: a frame never glues onto a line (or event) the upstream left
+ * unfinished, so the client reads it as a frame of its own.
+ */
+export function errorFrameFor(
+  contentType: string | null,
+): ((message: string, after?: Uint8Array) => Uint8Array) | null {
   if (!contentType) return null;
-  if (contentType.includes("application/x-ndjson")) return ndjsonErrorLine;
-  if (contentType.includes("text/event-stream")) return (message) => encoder.encode(sseErrorEvent(message));
+  if (contentType.includes("application/x-ndjson"))
+    return (message, after) => withBreak(ndjsonErrorLine(message), after, 1);
+  if (contentType.includes("text/event-stream"))
+    return (message, after) => withBreak(encoder.encode(sseErrorEvent(message)), after, 2);
   return null;
+}
+
+const NEWLINE = 10;
+
+/** Prefixes the newlines that `after` lacks to end its line (1) or its SSE event (2). */
+function withBreak(frame: Uint8Array, after: Uint8Array | undefined, newlines: 1 | 2): Uint8Array {
+  if (!after || after.byteLength === 0) return frame;
+  let ending = 0;
+  while (ending < newlines && after[after.byteLength - 1 - ending] === NEWLINE) ending++;
+  const missing = newlines - ending;
+  if (missing === 0) return frame;
+  const out = new Uint8Array(missing + frame.byteLength);
+  out.fill(NEWLINE, 0, missing);
+  out.set(frame, missing);
+  return out;
 }

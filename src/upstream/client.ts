@@ -4,7 +4,7 @@ import { isAbortError } from "../abort.ts";
 import { ProxyError } from "../errors.ts";
 import { splitCredentials } from "./credentials.ts";
 import { upstreamRequestHeaders } from "./headers.ts";
-import { upstreamUnreachable } from "./network-error.ts";
+import { isTimeoutError, upstreamSilent, upstreamUnreachable } from "./network-error.ts";
 
 export type FetchLike = (
   input: Request | string | URL,
@@ -78,7 +78,10 @@ export function createUpstreamClient(opts: UpstreamOptions): UpstreamClient {
       // Redirects (Ollama's trailing-slash 301/307) belong to the client, so they are not followed here.
       return await doFetch(input, { ...init, timeout, redirect: "manual" });
     } catch (err) {
-      if (isAbortError(err)) throw err;
+      // A ProxyError here came from the request body (a client that stopped sending it: 408).
+      if (isAbortError(err) || err instanceof ProxyError) throw err;
+      if (timeoutMs === undefined && defaultTimeout !== false && isTimeoutError(err))
+        throw upstreamSilent(baseUrl, opts.idleTimeoutMs);
       throw upstreamUnreachable(baseUrl, err);
     }
   }

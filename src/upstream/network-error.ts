@@ -35,6 +35,20 @@ export function upstreamUnreachable(upstreamUrl: string, err: unknown): ProxyErr
   );
 }
 
+/** Bun's fetch rejects with a TimeoutError when its idle timer (UPSTREAM_IDLE_TIMEOUT) fires. */
+export function isTimeoutError(err: unknown): boolean {
+  return !!err && typeof err === "object" && (err as { name?: unknown }).name === "TimeoutError";
+}
+
+/** The upstream said nothing for UPSTREAM_IDLE_TIMEOUT before its answer began: a gateway timeout. */
+export function upstreamSilent(upstreamUrl: string, idleTimeoutMs: number): ProxyError {
+  return new ProxyError(
+    504,
+    `upstream Ollama at ${upstreamUrl} sent nothing for ${idleTimeoutMs / 1000} s (UPSTREAM_IDLE_TIMEOUT) and was given up on`,
+    "upstream",
+  );
+}
+
 /**
  * What a failure while reading an upstream answer is reported as: the one wording of "the upstream
  * broke off" for every route. ProxyErrors and aborts (the client left) pass through unchanged.
@@ -43,6 +57,13 @@ export function upstreamBrokeOff(upstreamUrl: string, cause: unknown): unknown {
   if (cause instanceof ProxyError || isAbortError(cause)) return cause;
   if (cause instanceof SyntaxError) {
     return new ProxyError(502, `upstream Ollama at ${upstreamUrl} sent a line that is not JSON`, "upstream");
+  }
+  if (isTimeoutError(cause)) {
+    return new ProxyError(
+      504,
+      `upstream Ollama at ${upstreamUrl} went silent mid-answer for longer than UPSTREAM_IDLE_TIMEOUT allows: the response was cut short`,
+      "upstream",
+    );
   }
   return new ProxyError(
     502,

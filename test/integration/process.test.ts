@@ -1,5 +1,6 @@
 // The proxy as users run it: a real process, its start-up errors, concurrency, idle silence and stop.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import OpenAI from "openai";
 import { SETTINGS } from "../../src/config/settings.ts";
 import { type FakeOllama, startFakeOllama } from "../helpers/fake-ollama.ts";
 import { concurrentStreams, ROOT, spawnProxy } from "../helpers/spawn-proxy.ts";
@@ -95,24 +96,48 @@ describe("graceful stop", () => {
     expect(await proxy.proc.exited).toBe(0);
   });
 
-  test("streams still running when the grace period ends are closed, and the exit is still 0", async () => {
+  test("streams still running when the grace period ends get a last error frame saying why; exit 0", async () => {
     const proxy = await spawnProxy({
       args: ["--port", "0", "--ollama-url", fake.url, "--shutdown-grace", "1"],
     });
-    const res = await fetch(`${proxy.url}/api/chat`, {
-      method: "POST",
-      body: chatBody,
-      headers: { "x-fake-chunk-delay-ms": "2000" },
+    const slow = { "x-fake-chunk-delay-ms": "2000" };
+    const native = await fetch(`${proxy.url}/api/chat`, { method: "POST", body: chatBody, headers: slow });
+    const openai = new OpenAI({
+      baseURL: `${proxy.url}/v1`,
+      apiKey: "x",
+      maxRetries: 0,
+      defaultHeaders: slow,
     });
-    const reader = res.body!.getReader();
-    await reader.read();
+    const sse = await openai.chat.completions.create({
+      model: "llama3.2",
+      messages: [{ role: "user", content: "one two three four five six" }],
+      stream: true,
+    });
+    const sseIterator = sse[Symbol.asyncIterator]();
+    await sseIterator.next();
+    const reader = (native.body as ReadableStream<Uint8Array>).getReader();
+    let text = new TextDecoder().decode((await reader.read()).value);
     const stoppedAt = performance.now();
     proxy.proc.kill("SIGTERM");
+    const sseFailure = (async () => {
+      for (let r = await sseIterator.next(); !r.done; r = await sseIterator.next()) {}
+      return "finished";
+    })().catch((err: Error) => err);
+    for (let r = await reader.read(); !r.done; r = await reader.read())
+      text += new TextDecoder().decode(r.value);
+    const why =
+      "the proxy is shutting down and the 1 s grace period (SHUTDOWN_GRACE) is over: this response was cut short";
+    expect(JSON.parse(text.trim().split("\n").at(-1) as string)).toEqual({ error: why });
+    const failure = await sseFailure;
+    expect(failure).toBeInstanceOf(OpenAI.APIError);
+    expect((failure as Error).message).toContain(why);
     expect(await proxy.proc.exited).toBe(0);
     expect(performance.now() - stoppedAt).toBeLessThan(3000);
-    expect(proxy.lines.some((l) => l.msg === "grace period over: closing the remaining connections")).toBe(
-      true,
-    );
+    expect(
+      proxy.lines.some(
+        (l) => l.msg === "grace period over: ending the remaining streams and closing connections",
+      ),
+    ).toBe(true);
   });
 });
 

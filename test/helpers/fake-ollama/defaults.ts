@@ -8,6 +8,7 @@ export const DEFAULT_BEHAVIOUR: FakeBehaviour = Object.freeze({
   // The text llama.cpp runner failures surface with in real Ollama.
   failMessage: "an error was encountered while running the model: unexpected EOF",
   dropAfterChunks: null,
+  endAfterChunks: null,
   replyText: null,
   pullChunkDelayMs: 0,
   pullFailAfterLines: null,

@@ -54,6 +54,7 @@ export function resolveKnobs(behaviour: FakeBehaviour, headers: Headers): Knobs 
     failMessage: failMessage ?? behaviour.failMessage,
     failMessageFromHeader: failMessage !== null,
     dropAfterChunks: pick("x-fake-drop-after-chunks", behaviour.dropAfterChunks),
+    endAfterChunks: pick("x-fake-end-after-chunks", behaviour.endAfterChunks),
     replyText: textHeader(headers, "x-fake-reply") ?? behaviour.replyText,
     pullChunkDelayMs: delayHeader(headers, "x-fake-pull-chunk-delay-ms", behaviour.pullChunkDelayMs),
     pullFailAfterLines: pick("x-fake-pull-fail-after-lines", behaviour.pullFailAfterLines),

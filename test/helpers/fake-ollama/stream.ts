@@ -1,4 +1,4 @@
-// Streams pre-encoded frames one per enqueue, honouring the chunk delay, fail-after and drop-after knobs.
+// Streams pre-encoded frames one per enqueue, honouring the chunk delay, fail-, drop- and end-after knobs.
 import type { Ctx } from "./context.ts";
 
 export interface StreamPlan {
@@ -10,6 +10,8 @@ export interface StreamPlan {
   failFrame: string | null;
   /** After this many frames, cut the connection without the terminating chunk. */
   dropAfter: number | null;
+  /** After this many frames, end the body cleanly without the rest (no final line). */
+  endAfter?: number | null;
   /** Runs once every frame has been sent (not on failure, drop or client abort). */
   onDone?: () => void;
   /** Bytes of a `{"pad":"AAA…"}` line sent first, 64 KB per write (the huge-line knob). */
@@ -64,6 +66,11 @@ export function streamResponse(ctx: Ctx, plan: StreamPlan, contentType: string):
         // Erroring the body makes Bun reset the socket mid-body (the client sees ECONNRESET);
         // an undefined reason keeps Bun from logging it as an uncaught error.
         controller.error(undefined);
+        return;
+      }
+      if (hits(plan.endAfter ?? null, sent, total)) {
+        controller.close();
+        life.finish();
         return;
       }
       if (hits(plan.failAfter, sent, total)) {

@@ -28,6 +28,11 @@ export interface FakeBehaviour {
   failMessage: string;
   /** After N chunks cut the connection abruptly, without a terminating chunk. */
   dropAfterChunks: number | null;
+  /**
+   * After N chunks (or progress lines) end the body cleanly, without the rest and without the final
+   * `done` / `success` line: a well-formed response that is nonetheless incomplete.
+   */
+  endAfterChunks: number | null;
   /** Overrides the deterministic reply text. */
   replyText: string | null;
   /** Delay between pull/push/create progress lines. */

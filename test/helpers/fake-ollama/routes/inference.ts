@@ -135,6 +135,7 @@ export async function runInference(
       failAfter: knobs.failAfterChunks,
       failFrame: `${goJson({ error: knobs.failMessage })}\n`,
       dropAfter: knobs.dropAfterChunks,
+      endAfter: knobs.endAfterChunks,
       onDone: unloadIfAsked,
       hugeLine: knobs.hugeLineBytes,
     },

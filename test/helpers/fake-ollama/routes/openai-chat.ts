@@ -111,6 +111,7 @@ export async function handleV1Chat(ctx: Ctx): Promise<Response> {
       // Ollama decodes an in-band error as an empty chunk, then closes without a finish or [DONE].
       failFrame: chunk([{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }]),
       dropAfter: knobs.dropAfterChunks,
+      endAfter: knobs.endAfterChunks,
     },
     SSE,
   );

@@ -54,6 +54,7 @@ export async function progressResponse(ctx: Ctx, body: Body, plan: ProgressPlan)
       failAfter,
       failFrame: `${goJson({ error: plan.failMessage })}\n`,
       dropAfter: null,
+      endAfter: knobs.endAfterChunks,
       onDone: plan.onDone,
       hugeLine: knobs.hugeLineBytes,
     },
