@@ -46,8 +46,9 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     settings: input.agentSettings,
     watch: config.agentsWatch,
     debounceMs: input.tuning?.agentReloadDebounceMs,
+    importTimeoutMs: config.agentImportTimeoutMs,
   });
-  await registry.ready;
+  // Not awaited: agent files load in the background and join the snapshot as each one is ready.
   const models = createModelFeature({ config, upstream, logger, timing: input.tuning?.pullTiming });
   const app = createApp({
     config,

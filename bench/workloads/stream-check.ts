@@ -58,7 +58,9 @@ export async function agentsMissing(proxyUrl: string, agent: string): Promise<st
     const res = await fetch(`${proxyUrl}/plugins`).catch((err: unknown) => err as Error);
     if (res instanceof Error) return `missing: agents not available (GET /plugins failed: ${res.message})`;
     if (res.status !== 200) return `missing: agents not available (GET /plugins answered ${res.status})`;
-    const list = (await res.json()) as { agents?: Array<{ name?: string; status?: string; error?: unknown }> };
+    const list = (await res.json()) as {
+      agents?: Array<{ name?: string; status?: string; error?: unknown }>;
+    };
     const found = list.agents?.find((a) => a.name === agent);
     if (found?.status === "loaded") return null;
     if (found && found.status !== "loading")

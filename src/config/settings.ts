@@ -266,6 +266,14 @@ export const SETTINGS = {
     help: "How long the list of installed models (/api/tags) is trusted; a missing model always re-checks",
     schema: integer(0, 3_600_000),
   }),
+  // Agents load in the background: the proxy listens at once and reports slow files in /plugins.
+  agentImportTimeoutMs: setting({
+    env: "AGENT_IMPORT_TIMEOUT_MS",
+    flag: "--agent-import-timeout-ms",
+    default: "10000",
+    help: "Longest an agent file may take to load (a top-level await that never settles) before it is reported as failed",
+    schema: integer(1, 3_600_000),
+  }),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;
