@@ -47,6 +47,8 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     watch: config.agentsWatch,
     debounceMs: input.tuning?.agentReloadDebounceMs,
     importTimeoutMs: config.agentImportTimeoutMs,
+    timeoutMs: config.agentTimeoutMs,
+    memoryLimitMb: config.agentMemoryMb,
   });
   // Not awaited: agent files load in the background and join the snapshot as each one is ready.
   const models = createModelFeature({ config, upstream, logger, timing: input.tuning?.pullTiming });

@@ -1,50 +1,62 @@
-// Loads one agent file in this process: import (bounded by the import timeout), validate, freeze.
+// Loads one agent file into a worker of its own: import (bounded by the import timeout), validate,
+// then serve its hooks from there. Never throws: every problem becomes a failed outcome.
 import { join } from "node:path";
-import { deepFreeze } from "./deep-freeze.ts";
-import { describeImportError, importAgentModule } from "./load-module.ts";
+import type { Logger } from "../log.ts";
+import { AgentHost } from "./isolate/host.ts";
+import { remoteAgent } from "./isolate/remote-agent.ts";
+import { checkReport } from "./isolate/report-shape.ts";
 import { type AgentSettingsMap, effectiveSettings } from "./settings.ts";
 import type { FailedAgent, LoadedAgent } from "./snapshot.ts";
-import { claimedName, validateDefinition } from "./validate.ts";
 
-/** What one file's load produced; `release` frees what the agent holds once nobody serves it. */
+/** What one file's load produced; `release` ends its worker once nobody serves it any more. */
 export type FileOutcome =
-  | { kind: "loaded"; agent: LoadedAgent; release(): void }
+  | { kind: "loaded"; agent: LoadedAgent; release(lingerMs: number): void }
   | { kind: "failed"; failure: FailedAgent };
 
 export interface FileLoadOptions {
   dir: string;
   settings: AgentSettingsMap;
   importTimeoutMs: number;
-  /** The cache-busting tag of this pass over the folder (see load-module.ts). */
-  generation: number;
+  /** AGENT_TIMEOUT_MS: each hook call's limit, and how long a worker may stop answering. */
+  timeoutMs: number;
+  memoryLimitMb: number;
+  logger: Logger;
 }
 
-/** Never throws: every problem becomes a failed outcome with a one-line reason. */
 export async function loadAgentFile(file: string, opts: FileLoadOptions): Promise<FileOutcome> {
   const loadedAt = new Date().toISOString();
   const started = performance.now();
-  let value: unknown;
-  try {
-    value = await importAgentModule(join(opts.dir, file), opts.generation, opts.importTimeoutMs);
-  } catch (err) {
-    return failed({ name: null, file, error: describeImportError(err, opts.dir), loadedAt });
+  const host = new AgentHost({
+    file,
+    path: join(opts.dir, file),
+    dir: opts.dir,
+    importTimeoutMs: opts.importTimeoutMs,
+    timeoutMs: opts.timeoutMs,
+    memoryLimitMb: opts.memoryLimitMb,
+    logger: opts.logger,
+  });
+  const result = await host.load();
+  if (!result.ok) {
+    host.end();
+    return failed({ name: null, file, error: result.error, loadedAt });
   }
-  const checked = validateDefinition(value);
-  if (!checked.ok) return failed({ name: claimedName(value), file, error: checked.error, loadedAt });
-  const definition = checked.definition;
-  const name = definition.manifest.name;
-  // Frozen so every request served from a snapshot sees exactly what was loaded.
-  deepFreeze(definition.manifest);
-  Object.freeze(definition);
-  const agent: LoadedAgent = Object.freeze({
-    name,
-    definition,
+  const checked = checkReport(result.report);
+  if (!checked.ok) {
+    host.end();
+    return failed({ name: checked.name, file, error: checked.error, loadedAt });
+  }
+  const shape = checked.definition;
+  const name = shape.manifest.name;
+  host.activate(name, opts.settings[name] ?? {});
+  const agent = remoteAgent({
+    host,
+    shape,
     file,
     loadedAt,
     loadMs: Math.round((performance.now() - started) * 100) / 100,
-    settings: effectiveSettings(definition.settings, opts.settings[name]),
+    settings: effectiveSettings(shape.settings, opts.settings[name]),
   });
-  return { kind: "loaded", agent, release() {} };
+  return { kind: "loaded", agent, release: (lingerMs) => host.retire(lingerMs) };
 }
 
 export function failed(failure: FailedAgent): FileOutcome {

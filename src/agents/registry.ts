@@ -6,7 +6,6 @@ import type { Logger } from "../log.ts";
 import { discoverAgentFiles, isRelevantChange } from "./discover.ts";
 import { type FileEntry, resolveEntries } from "./folder-state.ts";
 import { type FileOutcome, failed, loadAgentFile } from "./load-file.ts";
-import { forgetModulesUnder, nextGeneration } from "./load-module.ts";
 import type { AgentSettingsMap } from "./settings.ts";
 import { type AgentSnapshot, EMPTY_SNAPSHOT } from "./snapshot.ts";
 
@@ -30,7 +29,7 @@ export interface AgentRegistry {
   counts(): AgentCounts;
   /** Loads the folder again; calls made before that load starts share it. */
   reload(): Promise<void>;
-  /** Stops watching and loading. Snapshots already handed out keep working. */
+  /** Stops watching and loading. Snapshots handed out keep working for requests in flight. */
   close(): void;
 }
 
@@ -44,13 +43,27 @@ export interface RegistryOptions {
   debounceMs?: number;
   /** Longest one module may take to import (a top-level await that never settles). */
   importTimeoutMs?: number;
+  /** AGENT_TIMEOUT_MS: each hook call's limit, and how long an agent's worker may stop answering. */
+  timeoutMs?: number;
+  /** Each agent worker's memory budget. */
+  memoryLimitMb?: number;
 }
+
+/** How long a replaced agent's worker stays for requests that took the snapshot before the reload. */
+const RELOAD_LINGER_MS = 10_000;
 
 export function createAgentRegistry(opts: RegistryOptions): AgentRegistry {
   const dir = resolve(opts.dir);
   const logger = opts.logger.child({ component: "agents" });
   const settings = opts.settings ?? {};
-  const importTimeoutMs = opts.importTimeoutMs ?? 10_000;
+  const load = {
+    dir,
+    settings,
+    importTimeoutMs: opts.importTimeoutMs ?? 10_000,
+    timeoutMs: opts.timeoutMs ?? 30_000,
+    memoryLimitMb: opts.memoryLimitMb ?? 256,
+    logger,
+  };
   let current = EMPTY_SNAPSHOT;
   let entries: FileEntry[] = [];
   let pass = 0;
@@ -88,14 +101,12 @@ export function createAgentRegistry(opts: RegistryOptions): AgentRegistry {
       release(gone.previous);
     }
     publish();
-    forgetModulesUnder(dir);
-    const generation = nextGeneration();
     await Promise.all(
       entries.map(async (entry) => {
         if (entry.outcome) return;
-        const outcome = await loadAgentFile(entry.file, { dir, settings, importTimeoutMs, generation });
+        const outcome = await loadAgentFile(entry.file, load);
         // A newer pass (or close) replaced this one while the file loaded: nobody will serve it.
-        if (id !== pass || closed) return release(outcome);
+        if (id !== pass || closed) return release(outcome, 0);
         entry.outcome = outcome;
         release(entry.previous);
         entry.previous = null;
@@ -168,6 +179,11 @@ export function createAgentRegistry(opts: RegistryOptions): AgentRegistry {
       clearTimeout(timer);
       watcher?.close();
       watcher = null;
+      // Snapshots handed out keep working a while; each worker ends once nothing is in flight.
+      for (const entry of entries) {
+        release(entry.outcome);
+        release(entry.previous);
+      }
     },
   };
 }
@@ -183,6 +199,6 @@ function listFiles(dir: string, since: string): Array<{ file: string; outcome: F
   }
 }
 
-function release(outcome: FileOutcome | null): void {
-  if (outcome?.kind === "loaded") outcome.release();
+function release(outcome: FileOutcome | null, lingerMs = RELOAD_LINGER_MS): void {
+  if (outcome?.kind === "loaded") outcome.release(lingerMs);
 }

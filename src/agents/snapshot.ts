@@ -12,6 +12,17 @@ export interface LoadedAgent {
   loadMs: number;
   /** The agent's defaults overlaid with the operator's settings; frozen. */
   settings: Readonly<Record<string, unknown>>;
+  /** How the agent's worker is doing (absent for an agent defined in the proxy itself). */
+  health?(): AgentHealth;
+}
+
+export interface AgentHealth {
+  /** "restarting" after a crash; "failed" once it crashed several times in a row. */
+  status: "loaded" | "restarting" | "failed";
+  /** How often its worker was restarted since it loaded. */
+  restarts: number;
+  /** Why it last crashed, if it ever did. */
+  error: string | null;
 }
 
 export interface FailedAgent {

@@ -274,6 +274,13 @@ export const SETTINGS = {
     help: "Longest an agent file may take to load (a top-level await that never settles) before it is reported as failed",
     schema: integer(1, 3_600_000),
   }),
+  agentMemoryMb: setting({
+    env: "AGENT_MEMORY_MB",
+    flag: "--agent-memory-mb",
+    default: "256",
+    help: "Memory budget of each agent's worker; an agent that grows past it is restarted and its requests fail",
+    schema: integer(16, 65_536),
+  }),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

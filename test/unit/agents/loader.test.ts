@@ -5,7 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { discoverAgentFiles } from "../../../src/agents/discover.ts";
 import { createAgentRegistry } from "../../../src/agents/registry.ts";
+import type { LoadedAgent } from "../../../src/agents/snapshot.ts";
 import { silentLogger } from "../../../src/log.ts";
+import { chatRequest, contextFactory } from "./helpers.ts";
 
 const BROKEN = join(import.meta.dir, "../../fixtures/agents-broken");
 
@@ -29,7 +31,11 @@ describe("loading a folder of broken modules", async () => {
       ["valid", "valid.ts"],
     ]);
     const folder = result.loaded.find((a) => a.name === "folder");
-    expect(await folder?.definition.transformResponse?.({} as never).chunk("hi")).toBe("hi!");
+    const ctx = {
+      ...contextFactory()(folder as LoadedAgent, { name: "folder", args: [] }),
+      request: chatRequest("hi"),
+    };
+    expect(await folder?.definition.transformResponse?.(ctx).chunk("hi")).toBe("hi!");
   });
 
   test("each broken module is recorded with a one-line reason", () => {
