@@ -7,3 +7,15 @@ export const BATCH: unique symbol = Symbol("agent transform batch");
 export interface Batchable {
   [BATCH]?(texts: string[]): Promise<unknown[]>;
 }
+
+/** `texts` through `transform`: in one call when it takes batches, else piece by piece, in order. */
+export async function transformPieces(
+  transform: { chunk(text: string): string | Promise<string> } & Batchable,
+  texts: string[],
+): Promise<string[]> {
+  const batch = transform[BATCH];
+  if (batch) return (await batch(texts)) as string[];
+  const out: string[] = [];
+  for (const text of texts) out.push(await transform.chunk(text));
+  return out;
+}

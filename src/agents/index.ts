@@ -2,7 +2,7 @@
 export { prepareChain, runRequestHooks, runTakeover } from "./chain.ts";
 export { MAX_CHAIN_LENGTH } from "./chain-rules.ts";
 export type { AgentCommand, ChainLink, ContextFactory, ParsedInput, PreparedChain } from "./chain-types.ts";
-export { composeTransforms } from "./compose-transforms.ts";
+export { type ComposedTransform, composeTransforms } from "./compose-transforms.ts";
 export { AgentError } from "./errors.ts";
 export { helpReply, unknownCommandReply, usageLine } from "./help.ts";
 export type { AgentCounts, AgentRegistry, RegistryOptions } from "./registry.ts";

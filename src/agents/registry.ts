@@ -168,11 +168,15 @@ export function createAgentRegistry(opts: RegistryOptions): AgentRegistry {
   return {
     ready,
     snapshot: () => current,
-    counts: () => ({
-      loaded: current.size,
-      failed: current.failed().length,
-      loading: current.loading().length,
-    }),
+    counts: () => {
+      // A loaded agent whose worker keeps crashing counts as failed.
+      const crashed = current.list().filter((a) => a.health?.().status === "failed").length;
+      return {
+        loaded: current.size - crashed,
+        failed: current.failed().length + crashed,
+        loading: current.loading().length,
+      };
+    },
     reload,
     close() {
       closed = true;

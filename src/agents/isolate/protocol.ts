@@ -1,5 +1,5 @@
 // The messages between an agent's worker and the proxy: one agent file per worker, many sessions each.
-import type { AgentRequest, AnswerPiece, ModelCall } from "../types.ts";
+import type { AgentRequest, AnswerPiece } from "../types.ts";
 
 /** What a worker reports about the module it imported: data only, so it crosses the thread boundary. */
 export type LoadReport =
@@ -34,13 +34,17 @@ export interface SessionOpen {
   aborted: boolean;
 }
 
-/** An operation that wants a reply (`ok` or `err` with the same id). */
+/**
+ * An operation that wants a reply (`ok` or `err` with the same id). Every message is a flat object
+ * of strings and numbers: Bun copies those between threads without its (much slower) structured
+ * clone, so anything nested travels as JSON text. `open` is a SessionOpen, `texts` a string array.
+ */
 export type Operation =
-  | { t: "request"; s: number; id: number; open: SessionOpen }
-  | { t: "chunk"; s: number; id: number; text: string; open?: SessionOpen }
-  | { t: "chunks"; s: number; id: number; texts: string[]; open?: SessionOpen }
-  | { t: "flush"; s: number; id: number; open?: SessionOpen }
-  | { t: "next"; s: number; id: number; open?: SessionOpen };
+  | { t: "request"; s: number; id: number; open: string }
+  | { t: "chunk"; s: number; id: number; text: string; open?: string }
+  | { t: "chunks"; s: number; id: number; texts: string; open?: string }
+  | { t: "flush"; s: number; id: number; open?: string }
+  | { t: "next"; s: number; id: number; open?: string };
 
 /** An operation as its caller gives it; the session table adds the session, call id and opening. */
 export type OpBody = Operation extends infer O
@@ -64,11 +68,15 @@ export type FromWorker =
   | { t: "ready" }
   | { t: "loaded"; report: LoadReport }
   | { t: "load-failed"; error: string }
-  /** `done` ends a takeover (the reply to its last `next`). */
-  | { t: "ok"; id: number; value?: unknown; done?: boolean }
+  /**
+   * `done` ends a takeover (the reply to its last `next`). A value that is not a string or number
+   * (an edited request, a batch's outputs, a piece with thinking) comes as `json` instead.
+   */
+  | { t: "ok"; id: number; value?: unknown; json?: string; done?: boolean }
   | { t: "err"; id: number; error: WireError }
   | { t: "log"; s: number; level: "debug" | "info" | "warn" | "error"; msg: string; fields?: unknown }
-  | { t: "model"; s: number; m: number; call: ModelCall; mode: "stream" | "complete" }
+  /** `call` is a ModelCall as JSON. */
+  | { t: "model"; s: number; m: number; call: string; mode: "stream" | "complete" }
   | { t: "model-next"; m: number }
   | { t: "model-close"; m: number }
   /** `heap` is the worker's JavaScript heap in bytes. */

@@ -11,7 +11,7 @@ import type {
   ResponseTransform,
 } from "../types.ts";
 import type { AgentHost } from "./host.ts";
-import { HostSession, type OkReply } from "./sessions.ts";
+import { HostSession, type OkReply, replyValue } from "./sessions.ts";
 
 export interface RemoteAgentInit {
   host: AgentHost;
@@ -33,7 +33,7 @@ const dropped = new FinalizationRegistry<{ host: AgentHost; session: HostSession
   host.calls.close(session),
 );
 
-const value = (reply: OkReply) => reply.value;
+const value = replyValue;
 
 export function remoteAgent(init: RemoteAgentInit): IsolatedAgent {
   const { host, shape } = init;
@@ -65,9 +65,9 @@ export function remoteAgent(init: RemoteAgentInit): IsolatedAgent {
         },
         [BATCH]: (texts) =>
           texts.length === 1
-            ? host.operate(session, { t: "chunk", text: texts[0] as string }, limit()).then((r) => [r.value])
+            ? host.operate(session, { t: "chunk", text: texts[0] as string }, limit()).then((r) => [value(r)])
             : host
-                .operate(session, { t: "chunks", texts }, limit(texts.length))
+                .operate(session, { t: "chunks", texts: JSON.stringify(texts) }, limit(texts.length))
                 .then(value as (r: OkReply) => unknown[]),
       };
       dropped.register(transform, { host, session }, transform);
@@ -98,7 +98,7 @@ async function* takeover(host: AgentHost, session: HostSession): AsyncGenerator<
         finished = true;
         return;
       }
-      yield reply.value as string | AnswerPiece;
+      yield replyValue(reply) as string | AnswerPiece;
     }
   } finally {
     // Stopped early (client gone, a later stage failed): the agent's generator is returned too.

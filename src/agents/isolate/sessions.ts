@@ -8,6 +8,11 @@ import { fromWire, toWire } from "./wire-error.ts";
 
 export type OkReply = Extract<FromWorker, { t: "ok" }>;
 
+/** The value an `ok` reply carries, whichever way it travelled. */
+export function replyValue(reply: OkReply): unknown {
+  return reply.json === undefined ? reply.value : JSON.parse(reply.json);
+}
+
 let sessionIds = 0;
 
 /** One hook invocation of one request, as the proxy sees it. */
@@ -64,12 +69,8 @@ export class SessionTable {
     let msg: Operation;
     if (session.generation === null) {
       this.bind(session, generation);
-      msg = {
-        ...op,
-        s: session.id,
-        id,
-        open: { ...session.open, aborted: session.ctx.signal?.aborted === true },
-      } as Operation;
+      const open = JSON.stringify({ ...session.open, aborted: session.ctx.signal?.aborted === true });
+      msg = { ...op, s: session.id, id, open } as Operation;
     } else msg = { ...op, s: session.id, id } as Operation;
     return new Promise<OkReply>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, session, t: op.t, at: performance.now(), limitMs });
@@ -183,13 +184,14 @@ export class SessionTable {
       return;
     }
     if (msg.mode === "complete") {
-      session.ctx.model.complete(msg.call).then(
+      session.ctx.model.complete(JSON.parse(msg.call)).then(
         (text) => !session.done && this.links.post({ t: "model-ok", m, value: text }),
         (err) => !session.done && this.links.post({ t: "model-err", m, error: toWire(err) }),
       );
       return;
     }
-    this.relays.set(m, { session, iterator: session.ctx.model.stream(msg.call)[Symbol.asyncIterator]() });
+    const call = JSON.parse(msg.call);
+    this.relays.set(m, { session, iterator: session.ctx.model.stream(call)[Symbol.asyncIterator]() });
     this.pullModel(m);
   }
 

@@ -17,8 +17,11 @@ export class Watchdog {
   private timer: ReturnType<typeof setInterval> | undefined;
   private pingAt: number | null = null;
   private pings = 0;
-  /** The process's RSS when the worker last answered: an unanswering worker that allocates shows here. */
-  private rssAtPong = 0;
+  /**
+   * The process's RSS when the worker last answered (sampled off the request path, at the first
+   * ping): an unanswering worker that allocates shows up as growth since then.
+   */
+  private rssAtPong: number | null = null;
   private readonly tickMs: number;
 
   constructor(private readonly opts: WatchdogOptions) {
@@ -27,7 +30,6 @@ export class Watchdog {
 
   watch(): void {
     if (this.timer) return;
-    this.rssAtPong = process.memoryUsage.rss();
     this.timer = setInterval(() => this.tick(), this.tickMs);
     this.timer.unref();
   }
@@ -36,6 +38,7 @@ export class Watchdog {
     clearInterval(this.timer);
     this.timer = undefined;
     this.pingAt = null;
+    this.rssAtPong = null;
   }
 
   /** `heap`: the worker's JavaScript heap, in bytes. */
@@ -58,7 +61,7 @@ export class Watchdog {
       }
       // A worker allocating inside a loop cannot answer with its heap size, and can exhaust the
       // machine long before the timeout: the process's growth since it last answered counts as its.
-      const grown = process.memoryUsage.rss() - this.rssAtPong;
+      const grown = process.memoryUsage.rss() - (this.rssAtPong ?? Number.POSITIVE_INFINITY);
       if (silent > 2 * this.tickMs && grown > this.opts.memoryLimitBytes) this.opts.kill(this.overBudget());
       return;
     }
@@ -66,6 +69,7 @@ export class Watchdog {
       this.stop();
       return;
     }
+    this.rssAtPong ??= process.memoryUsage.rss();
     this.pingAt = now;
     this.opts.ping(++this.pings);
   }

@@ -114,7 +114,7 @@ async function operate(op: Operation): Promise<void> {
   try {
     if (!session) {
       if (!definition || !op.open) throw new Error("this request's agent session is over");
-      session = open(op.s, op.open);
+      session = open(op.s, JSON.parse(op.open) as SessionOpen);
     }
     switch (op.t) {
       case "request": {
@@ -122,14 +122,14 @@ async function operate(op: Operation): Promise<void> {
         const returned = await session.hooks.onRequest?.(request);
         sessions.delete(op.s);
         // Edited in place and nothing returned: the edited copy is the answer.
-        return reply(op.id, returned === undefined ? request : returned);
+        return replyJson(op.id, returned === undefined ? request : returned);
       }
       case "chunk":
         return reply(op.id, await session.transform?.chunk(op.text));
       case "chunks": {
         const out: unknown[] = [];
-        for (const text of op.texts) out.push(await session.transform?.chunk(text));
-        return reply(op.id, out);
+        for (const text of JSON.parse(op.texts) as string[]) out.push(await session.transform?.chunk(text));
+        return replyJson(op.id, out);
       }
       case "flush": {
         const held = session.transform?.flush ? await session.transform.flush() : "";
@@ -139,7 +139,8 @@ async function operate(op: Operation): Promise<void> {
       case "next": {
         const next = await (session.iterator as AsyncIterator<unknown>).next();
         if (next.done) sessions.delete(op.s);
-        return reply(op.id, next.value, next.done === true);
+        if (next.done) return post({ t: "ok", id: op.id, done: true });
+        return typeof next.value === "string" ? reply(op.id, next.value) : replyJson(op.id, next.value);
       }
     }
   } catch (err) {
@@ -152,7 +153,7 @@ function open(s: number, info: SessionOpen): WorkerSession {
   const session = openSession(definition as AgentDefinition, info, {
     settings,
     log: (level, msg, fields) => send({ t: "log", s, level, msg, fields }),
-    model: (m, call, mode) => post({ t: "model", s, m, call, mode }),
+    model: (m, call, mode) => post({ t: "model", s, m, call: JSON.stringify(call), mode }),
     modelNext: (m) => post({ t: "model-next", m }),
     modelClose: (m) => post({ t: "model-close", m }),
     expectModel: (m) => new Promise<ModelReply>((resolve) => modelWaiters.set(m, resolve)),
@@ -161,12 +162,24 @@ function open(s: number, info: SessionOpen): WorkerSession {
   return session;
 }
 
-function reply(id: number, value: unknown, done?: boolean): void {
+function reply(id: number, value: unknown): void {
+  if (value === null || typeof value !== "object") {
+    // Strings, numbers and the like are copied fast; the proxy checks their type itself.
+    const copyable = typeof value === "function" || typeof value === "symbol" ? String(value) : value;
+    post({ t: "ok", id, value: copyable });
+    return;
+  }
+  replyJson(id, value);
+}
+
+function replyJson(id: number, value: unknown): void {
+  let json: string | undefined;
   try {
-    post(done ? { t: "ok", id, value, done } : { t: "ok", id, value });
+    json = JSON.stringify(value);
   } catch (err) {
-    // A value structured cloning refuses (a function, a class instance with private state…).
     const error = { message: `returned a value that cannot be passed on (${(err as Error).message})` };
     post({ t: "err", id, error });
+    return;
   }
+  post(json === undefined ? { t: "ok", id } : { t: "ok", id, json });
 }

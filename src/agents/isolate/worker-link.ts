@@ -20,7 +20,7 @@ export class WorkerLink {
 
   constructor(name: string, events: LinkEvents) {
     // Not ref'd: an agent's worker never keeps the proxy (or a test run) alive on its own.
-    this.worker = new Worker(workerEntryUrl(), { ref: false, name });
+    this.worker = new Worker(workerEntryUrl(), { name });
     this.worker.onmessage = (event: MessageEvent<FromWorker>) => events.message(event.data);
     this.worker.addEventListener("error", (event) => {
       const e = event as ErrorEvent;

@@ -6,9 +6,11 @@ const HOOK_NAMES = ["onRequest", "transformResponse", "run"] as const;
 
 export function describeLoaded(agent: LoadedAgent) {
   const m = agent.definition.manifest;
+  // An agent's worker may have crashed since it loaded: restarting, or failed after crashing repeatedly.
+  const health = agent.health?.() ?? { status: "loaded" as const, restarts: 0, error: null };
   return {
     name: agent.name,
-    status: "loaded" as const,
+    status: health.status,
     file: agent.file,
     // Rebuilt field by field: a manifest may carry extra properties we never promised to publish.
     manifest: {
@@ -25,6 +27,9 @@ export function describeLoaded(agent: LoadedAgent) {
     settings: Object.keys(agent.settings),
     loadedAt: agent.loadedAt,
     loadMs: agent.loadMs,
+    restarts: health.restarts,
+    /** Why its worker last crashed, if it ever did. */
+    error: health.error,
   };
 }
 
