@@ -17,8 +17,8 @@ export interface ComposeInput {
   agentSettings?: AgentSettingsMap;
   /** Replaces global fetch for upstream calls (tests). */
   fetch?: FetchLike;
-  /** Pacing that only tests change: pull progress texts, the agents folder's reload debounce. */
-  tuning?: { pullTiming?: Partial<PullWaitTiming>; agentReloadDebounceMs?: number };
+  /** Pacing that only tests change: pull progress texts, the agents folder's reload debounce, agent idle time. */
+  tuning?: { pullTiming?: Partial<PullWaitTiming>; agentReloadDebounceMs?: number; agentIdleMs?: number };
 }
 
 export interface ComposedProxy {
@@ -49,6 +49,7 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     importTimeoutMs: config.agentImportTimeoutMs,
     timeoutMs: config.agentTimeoutMs,
     memoryLimitMb: config.agentMemoryMb,
+    idleMs: input.tuning?.agentIdleMs,
   });
   // Not awaited: agent files load in the background and join the snapshot as each one is ready.
   const models = createModelFeature({ config, upstream, logger, timing: input.tuning?.pullTiming });

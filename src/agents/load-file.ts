@@ -20,6 +20,8 @@ export interface FileLoadOptions {
   /** AGENT_TIMEOUT_MS: each hook call's limit, and how long a worker may stop answering. */
   timeoutMs: number;
   memoryLimitMb: number;
+  /** Quiet time after which an agent's worker ends until its next request. */
+  idleMs: number;
   logger: Logger;
 }
 
@@ -33,6 +35,7 @@ export async function loadAgentFile(file: string, opts: FileLoadOptions): Promis
     importTimeoutMs: opts.importTimeoutMs,
     timeoutMs: opts.timeoutMs,
     memoryLimitMb: opts.memoryLimitMb,
+    idleMs: opts.idleMs,
     logger: opts.logger,
   });
   const result = await host.load();

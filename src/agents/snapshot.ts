@@ -23,6 +23,8 @@ export interface AgentHealth {
   restarts: number;
   /** Why it last crashed, if it ever did. */
   error: string | null;
+  /** Its worker ended after a quiet while (no memory used); the next request starts it again. */
+  asleep?: boolean;
 }
 
 export interface FailedAgent {

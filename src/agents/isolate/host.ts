@@ -18,12 +18,14 @@ export interface HostOptions {
   /** AGENT_TIMEOUT_MS: a call's limit, and how long the worker may be unresponsive. */
   timeoutMs: number;
   memoryLimitMb: number;
+  /** Idle time after which the worker ends; the next call starts it again (its module re-evaluated). */
+  idleMs: number;
   logger: Logger;
 }
 
 export type LoadResult = { ok: true; report: LoadReport } | { ok: false; error: string };
 
-type State = "loading" | "ready" | "waiting" | "ended";
+type State = "loading" | "ready" | "asleep" | "waiting" | "ended";
 
 /** The worker's entry runs before the agent's module: time to start a thread, not the agent's fault. */
 const BOOT_MS = 10_000;
@@ -43,6 +45,7 @@ export class AgentHost {
   private restarts = 0;
   private lastError: string | null = null;
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
+  private sleepTimer: ReturnType<typeof setTimeout> | undefined;
   private retired = false;
   private lingering = false;
   readonly calls: SessionTable;
@@ -57,7 +60,7 @@ export class AgentHost {
       completed: () => {
         this.strikes = 0;
       },
-      idle: () => this.endIfIdle(),
+      idle: () => this.onIdle(),
     });
     this.watchdog = new Watchdog({
       timeoutMs: opts.timeoutMs,
@@ -85,17 +88,23 @@ export class AgentHost {
     this.link?.post({ t: "settings", values: operatorSettings });
     this.state = "ready";
     this.readiness.resolve();
+    if (!this.calls.busy()) this.onIdle();
   }
 
   health(): AgentHealth {
     const status =
       this.state === "ready" ? "loaded" : this.strikes >= STRIKES_TO_FAIL ? "failed" : "restarting";
-    return { status, restarts: this.restarts, error: this.lastError };
+    return { status, restarts: this.restarts, error: this.lastError, asleep: this.state === "asleep" };
   }
 
   /** Sends one operation of `session`; the reply's `value` (and `done` for a takeover). */
   operate(session: HostSession, op: OpBody, limitMs: number | null): Promise<OkReply> {
+    if (this.sleepTimer !== undefined) {
+      clearTimeout(this.sleepTimer);
+      this.sleepTimer = undefined;
+    }
     if (this.state !== "ready" || !this.link) {
+      if (this.state === "asleep") void this.restart();
       return this.whenReady().then(() => this.operate(session, op, limitMs));
     }
     const sent = this.calls.send(session, op, limitMs, this.generation);
@@ -128,6 +137,7 @@ export class AgentHost {
     if (this.state === "ended") return;
     this.state = "ended";
     clearTimeout(this.restartTimer);
+    clearTimeout(this.sleepTimer);
     this.watchdog.stop();
     this.loading?.settle({ ok: false, error: "the agents folder was reloaded while this file loaded" });
     this.link?.terminate();
@@ -135,6 +145,29 @@ export class AgentHost {
     this.generation += 1;
     this.calls.failAll(this.unavailable());
     this.readiness.reject(this.unavailable());
+  }
+
+  /** Nothing in flight: a retired worker ends; a current one ends after a quiet while, to save memory. */
+  private onIdle(): void {
+    if (this.retired) {
+      this.endIfIdle();
+      return;
+    }
+    clearTimeout(this.sleepTimer);
+    this.sleepTimer = setTimeout(() => this.sleep(), this.opts.idleMs);
+    this.sleepTimer.unref();
+  }
+
+  private sleep(): void {
+    this.sleepTimer = undefined;
+    if (this.state !== "ready" || this.calls.busy()) return;
+    this.link?.terminate();
+    this.link = null;
+    this.generation += 1;
+    this.watchdog.stop();
+    this.state = "asleep";
+    this.readiness = PromiseWithResolvers();
+    this.opts.logger.debug("agent worker idle; ended until the next request", { agent: this.name });
   }
 
   private endIfIdle(): void {

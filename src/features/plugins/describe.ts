@@ -28,6 +28,8 @@ export function describeLoaded(agent: LoadedAgent) {
     loadedAt: agent.loadedAt,
     loadMs: agent.loadMs,
     restarts: health.restarts,
+    /** Its worker ended after a quiet while; the next request starts it again. */
+    asleep: health.asleep === true,
     /** Why its worker last crashed, if it ever did. */
     error: health.error,
   };
