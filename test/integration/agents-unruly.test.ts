@@ -98,7 +98,7 @@ describe("loading in the background", () => {
     expect(entry.error).toBe(`import did not finish within ${IMPORT_TIMEOUT_MS} ms`);
     const health = (await (await fetch(`${proxy.url}/health`)).json()) as { status: string; agents: unknown };
     expect(health.status).toBe("degraded");
-    expect(health.agents).toMatchObject({ loaded: 5, failed: 3, loading: 0 });
+    expect(health.agents).toMatchObject({ loaded: 6, failed: 3, loading: 0 });
   });
 });
 
@@ -149,6 +149,30 @@ describe("agents that misbehave while serving", () => {
       proxy.logs.find((l) => l.msg === "client went away"),
     );
     expect(line).toMatchObject({ agent: "waits", args: ["blue"], input: "sky", note: "from the operator" });
+  });
+
+  test("a takeover's own model call streams through, and stops upstream when the client leaves", async () => {
+    const whole = await ask("/relay one two three");
+    expect(whole.message.content).toBe("You said: one two three");
+    // The agent's call is the proxy's own upstream request: pace it from the fake's defaults.
+    fake.behaviour.chunkDelayMs = 200;
+    try {
+      const client = new AbortController();
+      const res = await fetch(`${proxy.url}/api/chat`, {
+        method: "POST",
+        signal: client.signal,
+        body: JSON.stringify({
+          model: "llama3.2",
+          messages: [{ role: "user", content: "/relay a b c d e f" }],
+        }),
+      });
+      await (res.body as ReadableStream<Uint8Array>).getReader().read();
+      client.abort();
+      const seen = await fake.waitForRequest((r) => r.path === "/api/chat" && r.aborted, 2000);
+      expect(seen.aborted).toBe(true);
+    } finally {
+      fake.reset();
+    }
   });
 
   test("an endless loop fails only its own request, in each dialect; everything else is served meanwhile", async () => {

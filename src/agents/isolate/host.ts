@@ -112,6 +112,21 @@ export class AgentHost {
     return sent;
   }
 
+  /** Starts a takeover; its pieces (or its failure) arrive in `session.inbox`. */
+  run(session: HostSession): Promise<void> {
+    if (this.sleepTimer !== undefined) {
+      clearTimeout(this.sleepTimer);
+      this.sleepTimer = undefined;
+    }
+    if (this.state !== "ready" || !this.link) {
+      if (this.state === "asleep") void this.restart();
+      return this.whenReady().then(() => this.run(session));
+    }
+    this.calls.startRun(session, this.generation);
+    this.watchdog.watch();
+    return Promise.resolve();
+  }
+
   /** Stops serving new requests once the folder was reloaded; ends the worker when it is idle. */
   retire(lingerMs: number): void {
     if (this.retired) return;

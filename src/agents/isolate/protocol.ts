@@ -43,8 +43,7 @@ export type Operation =
   | { t: "request"; s: number; id: number; open: string }
   | { t: "chunk"; s: number; id: number; text: string; open?: string }
   | { t: "chunks"; s: number; id: number; texts: string; open?: string }
-  | { t: "flush"; s: number; id: number; open?: string }
-  | { t: "next"; s: number; id: number; open?: string };
+  | { t: "flush"; s: number; id: number; open?: string };
 
 /** An operation as its caller gives it; the session table adds the session, call id and opening. */
 export type OpBody = Operation extends infer O
@@ -57,6 +56,9 @@ export type ToWorker =
   | { t: "load"; path: string; dir: string }
   | { t: "settings"; values: Record<string, unknown> }
   | Operation
+  /** Starts a takeover: the worker sends its pieces while it has credit (see STREAM_WINDOW). */
+  | { t: "run"; s: number; open: string }
+  | { t: "credit"; s: number; n: number }
   | { t: "abort"; s: number }
   | { t: "close"; s: number }
   | { t: "ping"; n: number }
@@ -68,16 +70,18 @@ export type FromWorker =
   | { t: "ready" }
   | { t: "loaded"; report: LoadReport }
   | { t: "load-failed"; error: string }
-  /**
-   * `done` ends a takeover (the reply to its last `next`). A value that is not a string or number
-   * (an edited request, a batch's outputs, a piece with thinking) comes as `json` instead.
-   */
-  | { t: "ok"; id: number; value?: unknown; json?: string; done?: boolean }
+  /** A value that is not a string or number (an edited request, a batch's outputs) comes as `json`. */
+  | { t: "ok"; id: number; value?: unknown; json?: string }
   | { t: "err"; id: number; error: WireError }
+  /** A takeover's piece (a string as `value`, a piece with thinking as `json`), its end, its failure. */
+  | { t: "piece"; s: number; value?: string; json?: string }
+  | { t: "end"; s: number }
+  | { t: "fail"; s: number; error: WireError }
   | { t: "log"; s: number; level: "debug" | "info" | "warn" | "error"; msg: string; fields?: unknown }
   /** `call` is a ModelCall as JSON. */
   | { t: "model"; s: number; m: number; call: string; mode: "stream" | "complete" }
-  | { t: "model-next"; m: number }
+  /** The agent read `n` more pieces of model call `m`: the proxy may send as many more. */
+  | { t: "model-next"; m: number; n: number }
   | { t: "model-close"; m: number }
   /** `heap` is the worker's JavaScript heap in bytes. */
   | { t: "pong"; n: number; heap: number };

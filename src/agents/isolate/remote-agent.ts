@@ -11,7 +11,8 @@ import type {
   ResponseTransform,
 } from "../types.ts";
 import type { AgentHost } from "./host.ts";
-import { HostSession, type OkReply, replyValue } from "./sessions.ts";
+import { Inbox, STREAM_WINDOW } from "./inbox.ts";
+import { HostSession, type OkReply, type RunEvent, replyValue } from "./sessions.ts";
 
 export interface RemoteAgentInit {
   host: AgentHost;
@@ -90,15 +91,28 @@ export function remoteAgent(init: RemoteAgentInit): IsolatedAgent {
 }
 
 async function* takeover(host: AgentHost, session: HostSession): AsyncGenerator<string | AnswerPiece> {
+  const inbox = new Inbox<RunEvent>();
+  session.inbox = inbox;
   let finished = false;
+  let read = 0;
   try {
+    await host.run(session);
+    // The worker sends pieces as the agent yields them, a window ahead; credit goes back in halves.
     for (;;) {
-      const reply = await host.operate(session, { t: "next" }, null);
-      if (reply.done) {
+      const event = await inbox.next();
+      if ("end" in event) {
         finished = true;
         return;
       }
-      yield replyValue(reply) as string | AnswerPiece;
+      if ("error" in event) {
+        finished = true;
+        throw event.error;
+      }
+      if (++read >= STREAM_WINDOW / 2) {
+        host.calls.credit(session, read);
+        read = 0;
+      }
+      yield event.piece as string | AnswerPiece;
     }
   } finally {
     // Stopped early (client gone, a later stage failed): the agent's generator is returned too.

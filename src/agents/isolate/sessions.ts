@@ -3,8 +3,12 @@
 import type { Logger } from "../../log.ts";
 import { type AgentError, agentTimeout } from "../errors.ts";
 import type { AgentContext, AnswerPiece } from "../types.ts";
+import { type Inbox, STREAM_WINDOW } from "./inbox.ts";
 import type { FromWorker, OpBody, Operation, SessionOpen, ToWorker } from "./protocol.ts";
 import { fromWire, toWire } from "./wire-error.ts";
+
+/** What a takeover's reader receives: a piece, the end, or why it failed. */
+export type RunEvent = { piece: unknown } | { end: true } | { error: Error };
 
 export type OkReply = Extract<FromWorker, { t: "ok" }>;
 
@@ -24,12 +28,23 @@ export class HostSession {
   dead: Error | null = null;
   done = false;
   onAbort: (() => void) | null = null;
+  /** A takeover's pieces as the worker sends them (null for the other hooks). */
+  inbox: Inbox<RunEvent> | null = null;
 
   constructor(
     /** The request's context in the proxy: its logger, abort signal and model client. */
     readonly ctx: AgentContext,
     readonly open: Omit<SessionOpen, "aborted">,
   ) {}
+}
+
+/** An agent's model stream, read here and sent on ahead within the worker's credit. */
+interface Relay {
+  session: HostSession;
+  iterator: AsyncIterator<AnswerPiece>;
+  /** Pieces the worker is ready to take; each one it reads gives one back. */
+  credit: number;
+  reading: boolean;
 }
 
 interface Pending {
@@ -54,7 +69,7 @@ export interface TableLinks {
 export class SessionTable {
   private readonly sessions = new Map<number, HostSession>();
   private readonly pending = new Map<number, Pending>();
-  private readonly relays = new Map<number, { session: HostSession; iterator: AsyncIterator<AnswerPiece> }>();
+  private readonly relays = new Map<number, Relay>();
   private ids = 0;
 
   constructor(private readonly links: TableLinks) {}
@@ -78,6 +93,22 @@ export class SessionTable {
     });
   }
 
+  /** Starts a takeover in the worker; its pieces arrive in `session.inbox`. */
+  startRun(session: HostSession, generation: number): void {
+    if (session.dead) {
+      session.inbox?.push({ error: session.dead });
+      return;
+    }
+    this.bind(session, generation);
+    const open = JSON.stringify({ ...session.open, aborted: session.ctx.signal?.aborted === true });
+    this.links.post({ t: "run", s: session.id, open });
+  }
+
+  /** The takeover's reader took `n` more pieces: the worker may send as many more. */
+  credit(session: HostSession, n: number): void {
+    if (!session.done) this.links.post({ t: "credit", s: session.id, n });
+  }
+
   /** The proxy no longer needs `session` (a takeover stopped early, a response was dropped). */
   close(session: HostSession): void {
     if (session.done || session.generation === null) return;
@@ -91,7 +122,7 @@ export class SessionTable {
         const p = this.pending.get(msg.id);
         if (!p) return;
         this.pending.delete(msg.id);
-        if (p.t === "request" || p.t === "flush" || (p.t === "next" && msg.done)) {
+        if (p.t === "request" || p.t === "flush") {
           this.finish(p.session);
           this.links.completed();
         }
@@ -106,6 +137,26 @@ export class SessionTable {
         p.reject(fromWire(msg.error));
         return;
       }
+      case "piece": {
+        const piece = msg.json === undefined ? msg.value : JSON.parse(msg.json);
+        this.sessions.get(msg.s)?.inbox?.push({ piece });
+        return;
+      }
+      case "end": {
+        const session = this.sessions.get(msg.s);
+        if (!session) return;
+        this.finish(session);
+        this.links.completed();
+        session.inbox?.push({ end: true });
+        return;
+      }
+      case "fail": {
+        const session = this.sessions.get(msg.s);
+        if (!session) return;
+        this.finish(session);
+        session.inbox?.push({ error: fromWire(msg.error) });
+        return;
+      }
       case "log": {
         const logger = this.sessions.get(msg.s)?.ctx.logger ?? this.links.logger();
         const fields = msg.fields && typeof msg.fields === "object" ? msg.fields : { value: msg.fields };
@@ -115,9 +166,12 @@ export class SessionTable {
       case "model":
         this.startModel(msg);
         return;
-      case "model-next":
+      case "model-next": {
+        const relay = this.relays.get(msg.m);
+        if (relay) relay.credit += msg.n;
         this.pullModel(msg.m);
         return;
+      }
       case "model-close": {
         const relay = this.relays.get(msg.m);
         this.relays.delete(msg.m);
@@ -148,6 +202,7 @@ export class SessionTable {
     for (const session of [...this.sessions.values()]) {
       session.dead = err;
       this.finish(session);
+      session.inbox?.push({ error: err });
     }
     for (const p of pending) p.reject(err);
   }
@@ -191,20 +246,27 @@ export class SessionTable {
       return;
     }
     const call = JSON.parse(msg.call);
-    this.relays.set(m, { session, iterator: session.ctx.model.stream(call)[Symbol.asyncIterator]() });
+    const iterator = session.ctx.model.stream(call)[Symbol.asyncIterator]();
+    this.relays.set(m, { session, iterator, credit: STREAM_WINDOW, reading: false });
     this.pullModel(m);
   }
 
   private pullModel(m: number): void {
     const relay = this.relays.get(m);
-    if (!relay) return;
+    if (!relay || relay.reading || relay.credit <= 0) return;
+    relay.reading = true;
+    relay.credit -= 1;
     relay.iterator.next().then(
       (next) => {
+        relay.reading = false;
         if (this.relays.get(m) !== relay) return;
         if (next.done) {
           this.relays.delete(m);
           this.links.post({ t: "model-ok", m, done: true });
-        } else this.links.post({ t: "model-ok", m, value: next.value });
+          return;
+        }
+        this.links.post({ t: "model-ok", m, value: next.value });
+        this.pullModel(m);
       },
       (err) => {
         if (this.relays.get(m) !== relay) return;

@@ -4,6 +4,7 @@ import { heapSize } from "bun:jsc";
 import { deepFreeze } from "../deep-freeze.ts";
 import { describeImportError } from "../import-error.ts";
 import type { AgentDefinition, AgentRequest } from "../types.ts";
+import { Inbox, STREAM_WINDOW } from "./inbox.ts";
 import type { FromWorker, LoadReport, Operation, SessionOpen, ToWorker } from "./protocol.ts";
 import { plainCopy, toWire } from "./wire-error.ts";
 import { type ModelReply, openSession, type WorkerSession } from "./worker-session.ts";
@@ -14,7 +15,8 @@ let definition: AgentDefinition | null = null;
 let settings: Readonly<Record<string, unknown>> = Object.freeze({});
 let defaults: Record<string, unknown> = {};
 const sessions = new Map<number, WorkerSession>();
-const modelWaiters = new Map<number, (reply: ModelReply) => void>();
+/** Replies to the agent's model calls, queued until it reads them. */
+const modelInboxes = new Map<number, Inbox<ModelReply>>();
 
 function post(msg: FromWorker): void {
   self.postMessage(msg);
@@ -57,13 +59,20 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       const session = sessions.get(msg.s);
       sessions.delete(msg.s);
       session?.iterator?.return?.().catch(() => {});
+      session?.wake?.();
       return;
+    }
+    case "run":
+      return void pump(msg.s, msg.open);
+    case "credit": {
+      const session = sessions.get(msg.s);
+      if (!session) return;
+      session.credit = (session.credit ?? 0) + msg.n;
+      return session.wake?.();
     }
     case "model-ok":
     case "model-err": {
-      const waiter = modelWaiters.get(msg.m);
-      modelWaiters.delete(msg.m);
-      return waiter?.(msg);
+      return modelInboxes.get(msg.m)?.push(msg);
     }
     default:
       return void operate(msg);
@@ -136,16 +145,40 @@ async function operate(op: Operation): Promise<void> {
         sessions.delete(op.s);
         return reply(op.id, held);
       }
-      case "next": {
-        const next = await (session.iterator as AsyncIterator<unknown>).next();
-        if (next.done) sessions.delete(op.s);
-        if (next.done) return post({ t: "ok", id: op.id, done: true });
-        return typeof next.value === "string" ? reply(op.id, next.value) : replyJson(op.id, next.value);
-      }
     }
   } catch (err) {
     sessions.delete(op.s);
     post({ t: "err", id: op.id, error: toWire(err) });
+  }
+}
+
+/** A takeover: its pieces go out as the generator yields them, within the proxy's credit. */
+async function pump(s: number, openJson: string): Promise<void> {
+  try {
+    if (!definition) throw new Error("the agent is not loaded");
+    const session = open(s, JSON.parse(openJson) as SessionOpen);
+    session.credit = STREAM_WINDOW;
+    const iterator = session.iterator as AsyncIterator<unknown>;
+    for (;;) {
+      while ((session.credit ?? 0) <= 0 && sessions.has(s)) {
+        await new Promise<void>((resolve) => {
+          session.wake = resolve;
+        });
+      }
+      if (!sessions.has(s)) return;
+      const next = await iterator.next();
+      if (!sessions.has(s)) return;
+      if (next.done) {
+        sessions.delete(s);
+        return post({ t: "end", s });
+      }
+      session.credit = (session.credit ?? 0) - 1;
+      if (typeof next.value === "string") post({ t: "piece", s, value: next.value });
+      else post({ t: "piece", s, json: JSON.stringify(next.value ?? null) });
+    }
+  } catch (err) {
+    sessions.delete(s);
+    post({ t: "fail", s, error: toWire(err) });
   }
 }
 
@@ -154,9 +187,13 @@ function open(s: number, info: SessionOpen): WorkerSession {
     settings,
     log: (level, msg, fields) => send({ t: "log", s, level, msg, fields }),
     model: (m, call, mode) => post({ t: "model", s, m, call: JSON.stringify(call), mode }),
-    modelNext: (m) => post({ t: "model-next", m }),
+    modelNext: (m, n) => post({ t: "model-next", m, n }),
     modelClose: (m) => post({ t: "model-close", m }),
-    expectModel: (m) => new Promise<ModelReply>((resolve) => modelWaiters.set(m, resolve)),
+    modelInbox: (m) => {
+      const inbox = new Inbox<ModelReply>();
+      modelInboxes.set(m, inbox);
+      return { next: () => inbox.next(), close: () => modelInboxes.delete(m) };
+    },
   });
   sessions.set(s, session);
   return session;

@@ -9,6 +9,7 @@ import type {
   ModelClient,
   ResponseTransform,
 } from "../types.ts";
+import { STREAM_WINDOW } from "./inbox.ts";
 import type { SessionOpen, WireError } from "./protocol.ts";
 import { fromWire } from "./wire-error.ts";
 
@@ -27,6 +28,9 @@ export interface WorkerSession {
   hooks: { onRequest?: (request: AgentRequest) => unknown };
   transform?: ResponseTransform;
   iterator?: AsyncIterator<unknown>;
+  /** A takeover's pieces it may still send, and how its pump is woken when that grows. */
+  credit?: number;
+  wake?: () => void;
 }
 
 /** How a session reaches the proxy: the worker entry owns the message port. */
@@ -34,9 +38,10 @@ export interface SessionLinks {
   settings: Readonly<Record<string, unknown>>;
   log(level: keyof AgentLogger, msg: string, fields?: Record<string, unknown>): void;
   model(m: number, call: ModelCall, mode: "stream" | "complete"): void;
-  modelNext(m: number): void;
+  modelNext(m: number, n: number): void;
   modelClose(m: number): void;
-  expectModel(m: number): Promise<ModelReply>;
+  /** The replies to model call `m`, in order; `close` forgets the ones not read. */
+  modelInbox(m: number): { next(): Promise<ModelReply>; close(): void };
 }
 
 let modelCalls = 0;
@@ -81,39 +86,48 @@ export function openSession(def: AgentDefinition, info: SessionOpen, links: Sess
 
 /** ctx.model: the proxy makes the call (one upstream client, the request's signal) and relays it. */
 function modelClient(links: SessionLinks): ModelClient {
-  const answer = async (m: number): Promise<ModelReply> => {
-    const reply = await links.expectModel(m);
+  const answer = async (inbox: { next(): Promise<ModelReply> }): Promise<ModelReply> => {
+    const reply = await inbox.next();
     if (reply.t === "model-err") throw fromWire(reply.error ?? { message: "model call failed" });
     return reply;
   };
   return {
     async *stream(call) {
       const m = ++modelCalls;
-      const first = answer(m);
+      const inbox = links.modelInbox(m);
       links.model(m, call, "stream");
       let finished = false;
+      let read = 0;
       try {
-        let reply = await first;
-        // One piece per request for the next: the model is read at the pace the agent reads it.
-        while (!reply.done) {
+        // The proxy sends pieces ahead within a window; what is read here is handed back as
+        // credit, so the model is still read at the agent's pace.
+        for (;;) {
+          const reply = await answer(inbox);
+          if (reply.done) break;
+          if (++read >= STREAM_WINDOW / 2) {
+            links.modelNext(m, read);
+            read = 0;
+          }
           yield reply.value as AnswerPiece;
-          const next = answer(m);
-          links.modelNext(m);
-          reply = await next;
         }
         finished = true;
       } catch (err) {
         finished = true;
         throw err;
       } finally {
+        inbox.close();
         if (!finished) links.modelClose(m);
       }
     },
     async complete(call) {
       const m = ++modelCalls;
-      const reply = answer(m);
+      const inbox = links.modelInbox(m);
       links.model(m, call, "complete");
-      return String((await reply).value ?? "");
+      try {
+        return String((await answer(inbox)).value ?? "");
+      } finally {
+        inbox.close();
+      }
     },
   };
 }
