@@ -3,11 +3,13 @@
 import type { Logger } from "../../log.ts";
 import { AgentError } from "../errors.ts";
 import type { AgentHealth } from "../snapshot.ts";
-import type { FromWorker, LoadReport, OpBody } from "./protocol.ts";
+import type { FromWorker, OpBody } from "./protocol.ts";
 import { checkReport } from "./report-shape.ts";
+import { restartDelayMs, STRIKES_TO_FAIL } from "./restart-policy.ts";
 import { type HostSession, type OkReply, SessionTable } from "./sessions.ts";
 import { Watchdog } from "./watchdog.ts";
-import { type WorkerExit, WorkerLink } from "./worker-link.ts";
+import { bootWorker, type LoadResult } from "./worker-boot.ts";
+import type { WorkerExit, WorkerLink } from "./worker-link.ts";
 
 export interface HostOptions {
   /** Path relative to the agents folder (messages) and the absolute one (import). */
@@ -23,14 +25,9 @@ export interface HostOptions {
   logger: Logger;
 }
 
-export type LoadResult = { ok: true; report: LoadReport } | { ok: false; error: string };
+export type { LoadResult } from "./worker-boot.ts";
 
 type State = "loading" | "ready" | "asleep" | "waiting" | "ended";
-
-/** The worker's entry runs before the agent's module: time to start a thread, not the agent's fault. */
-const BOOT_MS = 10_000;
-/** Crashes in a row after which the agent is reported as failed and retried only now and then. */
-const STRIKES_TO_FAIL = 3;
 
 export class AgentHost {
   name: string;
@@ -38,7 +35,8 @@ export class AgentHost {
   private link: WorkerLink | null = null;
   /** Bumped on every new worker, so a late message or exit of an old one is ignored. */
   private generation = 0;
-  private loading: { settle(r: LoadResult): void; arm(ms: number): void } | null = null;
+  /** Gives up on the load in progress, if there is one. */
+  private cancelLoad: ((error: string) => void) | null = null;
   private readiness = PromiseWithResolvers();
   private operatorSettings: Record<string, unknown> = {};
   private strikes = 0;
@@ -99,14 +97,8 @@ export class AgentHost {
 
   /** Sends one operation of `session`; the reply's `value` (and `done` for a takeover). */
   operate(session: HostSession, op: OpBody, limitMs: number | null): Promise<OkReply> {
-    if (this.sleepTimer !== undefined) {
-      clearTimeout(this.sleepTimer);
-      this.sleepTimer = undefined;
-    }
-    if (this.state !== "ready" || !this.link) {
-      if (this.state === "asleep") void this.restart();
-      return this.whenReady().then(() => this.operate(session, op, limitMs));
-    }
+    const waiting = this.beforeCall();
+    if (waiting) return waiting.then(() => this.operate(session, op, limitMs));
     const sent = this.calls.send(session, op, limitMs, this.generation);
     this.watchdog.watch();
     return sent;
@@ -114,17 +106,22 @@ export class AgentHost {
 
   /** Starts a takeover; its pieces (or its failure) arrive in `session.inbox`. */
   run(session: HostSession): Promise<void> {
+    const waiting = this.beforeCall();
+    if (waiting) return waiting.then(() => this.run(session));
+    this.calls.startRun(session, this.generation);
+    this.watchdog.watch();
+    return Promise.resolve();
+  }
+
+  /** Null when a call can go out now, else what to wait for (a sleeping worker is woken). */
+  private beforeCall(): Promise<void> | null {
     if (this.sleepTimer !== undefined) {
       clearTimeout(this.sleepTimer);
       this.sleepTimer = undefined;
     }
-    if (this.state !== "ready" || !this.link) {
-      if (this.state === "asleep") void this.restart();
-      return this.whenReady().then(() => this.run(session));
-    }
-    this.calls.startRun(session, this.generation);
-    this.watchdog.watch();
-    return Promise.resolve();
+    if (this.state === "ready" && this.link) return null;
+    if (this.state === "asleep") void this.restart();
+    return this.whenReady();
   }
 
   /** Stops serving new requests once the folder was reloaded; ends the worker when it is idle. */
@@ -154,7 +151,7 @@ export class AgentHost {
     clearTimeout(this.restartTimer);
     clearTimeout(this.sleepTimer);
     this.watchdog.stop();
-    this.loading?.settle({ ok: false, error: "the agents folder was reloaded while this file loaded" });
+    this.cancelLoad?.("the agents folder was reloaded while this file loaded");
     this.link?.terminate();
     this.link = null;
     this.generation += 1;
@@ -208,70 +205,31 @@ export class AgentHost {
     );
   }
 
-  private spawnAndLoad(): Promise<LoadResult> {
+  private async spawnAndLoad(): Promise<LoadResult> {
     const generation = ++this.generation;
-    return new Promise<LoadResult>((resolve) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const link = new WorkerLink(`agent ${this.opts.file}`, {
-        message: (msg) => generation === this.generation && this.onMessage(msg),
-        exit: (exit) => generation === this.generation && this.onExit(exit),
-      });
-      this.link = link;
-      this.loading = {
-        settle: (result) => {
-          clearTimeout(timer);
-          this.loading = null;
-          if (!result.ok && this.link === link) {
-            link.terminate();
-            this.link = null;
-          }
-          resolve(result);
-        },
-        arm: (ms) => {
-          clearTimeout(timer);
-          timer = setTimeout(() => {
-            this.loading?.settle({
-              ok: false,
-              error: `import did not finish within ${this.opts.importTimeoutMs} ms`,
-            });
-          }, ms);
-        },
-      };
-      this.loading.arm(this.opts.importTimeoutMs + BOOT_MS);
-      link.post({ t: "load", path: this.opts.path, dir: this.opts.dir });
+    const boot = bootWorker({
+      name: `agent ${this.opts.file}`,
+      path: this.opts.path,
+      dir: this.opts.dir,
+      importTimeoutMs: this.opts.importTimeoutMs,
+      message: (msg) => generation === this.generation && this.onMessage(msg),
+      exit: (exit) => generation === this.generation && this.onExit(exit),
     });
+    this.link = boot.link;
+    this.cancelLoad = boot.cancel;
+    const result = await boot.loaded;
+    this.cancelLoad = null;
+    if (!result.ok && this.link === boot.link) this.link = null;
+    return result;
   }
 
   private onMessage(msg: FromWorker): void {
-    switch (msg.t) {
-      case "ready":
-        // The entry has run; from here on the clock measures the agent's own module.
-        this.loading?.arm(this.opts.importTimeoutMs);
-        return;
-      case "loaded":
-        this.loading?.settle({ ok: true, report: msg.report });
-        return;
-      case "load-failed":
-        this.loading?.settle({ ok: false, error: msg.error });
-        return;
-      case "pong":
-        this.watchdog.pong(msg.heap);
-        return;
-      default:
-        this.calls.receive(msg);
-        return;
-    }
+    if (msg.t === "pong") this.watchdog.pong(msg.heap);
+    else this.calls.receive(msg);
   }
 
   private onExit(exit: WorkerExit): void {
     this.link = null;
-    if (this.loading) {
-      const error = exit.error
-        ? `the module failed while loading: ${exit.error}`
-        : `the module called process.exit(${exit.code}) while loading`;
-      this.loading.settle({ ok: false, error });
-      return;
-    }
     this.crash(
       exit.error
         ? `its worker stopped on an uncaught error: ${exit.error}`
@@ -310,13 +268,7 @@ export class AgentHost {
     }
     // Calls waiting for the restart fail at once when the agent keeps failing.
     if (this.strikes >= STRIKES_TO_FAIL) this.readiness.reject(this.unavailable());
-    const delay =
-      this.strikes <= 1
-        ? 0
-        : this.strikes < STRIKES_TO_FAIL
-          ? 1000
-          : Math.min(300_000, 30_000 * 2 ** (this.strikes - STRIKES_TO_FAIL));
-    this.restartTimer = setTimeout(() => void this.restart(), delay);
+    this.restartTimer = setTimeout(() => void this.restart(), restartDelayMs(this.strikes));
     this.restartTimer.unref();
   }
 

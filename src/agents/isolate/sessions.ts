@@ -2,10 +2,11 @@
 // pending reply; the agent's log lines and model calls are routed back to the request they serve.
 import type { Logger } from "../../log.ts";
 import { type AgentError, agentTimeout } from "../errors.ts";
-import type { AgentContext, AnswerPiece } from "../types.ts";
-import { type Inbox, STREAM_WINDOW } from "./inbox.ts";
+import type { AgentContext } from "../types.ts";
+import type { Inbox } from "./inbox.ts";
+import { ModelRelays } from "./model-relay.ts";
 import type { FromWorker, OpBody, Operation, SessionOpen, ToWorker } from "./protocol.ts";
-import { fromWire, toWire } from "./wire-error.ts";
+import { fromWire } from "./wire-error.ts";
 
 /** What a takeover's reader receives: a piece, the end, or why it failed. */
 export type RunEvent = { piece: unknown } | { end: true } | { error: Error };
@@ -38,15 +39,6 @@ export class HostSession {
   ) {}
 }
 
-/** An agent's model stream, read here and sent on ahead within the worker's credit. */
-interface Relay {
-  session: HostSession;
-  iterator: AsyncIterator<AnswerPiece>;
-  /** Pieces the worker is ready to take; each one it reads gives one back. */
-  credit: number;
-  reading: boolean;
-}
-
 interface Pending {
   resolve(reply: OkReply): void;
   reject(err: unknown): void;
@@ -69,10 +61,12 @@ export interface TableLinks {
 export class SessionTable {
   private readonly sessions = new Map<number, HostSession>();
   private readonly pending = new Map<number, Pending>();
-  private readonly relays = new Map<number, Relay>();
+  private readonly models: ModelRelays;
   private ids = 0;
 
-  constructor(private readonly links: TableLinks) {}
+  constructor(private readonly links: TableLinks) {
+    this.models = new ModelRelays((msg) => links.post(msg));
+  }
 
   busy(): boolean {
     return this.pending.size > 0 || this.sessions.size > 0;
@@ -164,20 +158,14 @@ export class SessionTable {
         return;
       }
       case "model":
-        this.startModel(msg);
+        this.models.start(msg, this.sessions.get(msg.s));
         return;
-      case "model-next": {
-        const relay = this.relays.get(msg.m);
-        if (relay) relay.credit += msg.n;
-        this.pullModel(msg.m);
+      case "model-next":
+        this.models.credit(msg.m, msg.n);
         return;
-      }
-      case "model-close": {
-        const relay = this.relays.get(msg.m);
-        this.relays.delete(msg.m);
-        relay?.iterator.return?.().catch(() => {});
+      case "model-close":
+        this.models.close(msg.m);
         return;
-      }
     }
   }
 
@@ -221,58 +209,7 @@ export class SessionTable {
     session.done = true;
     this.sessions.delete(session.id);
     if (session.onAbort) session.ctx.signal.removeEventListener("abort", session.onAbort);
-    for (const [m, relay] of this.relays) {
-      if (relay.session !== session) continue;
-      this.relays.delete(m);
-      relay.iterator.return?.().catch(() => {});
-    }
+    this.models.closeFor(session);
     if (!this.busy()) this.links.idle();
-  }
-
-  /** The agent's own model call, made here with the request's upstream client and signal. */
-  private startModel(msg: Extract<FromWorker, { t: "model" }>): void {
-    const { m } = msg;
-    const session = this.sessions.get(msg.s);
-    if (!session) {
-      const error = { message: "the request this model call belongs to is over", name: "AbortError" };
-      this.links.post({ t: "model-err", m, error });
-      return;
-    }
-    if (msg.mode === "complete") {
-      session.ctx.model.complete(JSON.parse(msg.call)).then(
-        (text) => !session.done && this.links.post({ t: "model-ok", m, value: text }),
-        (err) => !session.done && this.links.post({ t: "model-err", m, error: toWire(err) }),
-      );
-      return;
-    }
-    const call = JSON.parse(msg.call);
-    const iterator = session.ctx.model.stream(call)[Symbol.asyncIterator]();
-    this.relays.set(m, { session, iterator, credit: STREAM_WINDOW, reading: false });
-    this.pullModel(m);
-  }
-
-  private pullModel(m: number): void {
-    const relay = this.relays.get(m);
-    if (!relay || relay.reading || relay.credit <= 0) return;
-    relay.reading = true;
-    relay.credit -= 1;
-    relay.iterator.next().then(
-      (next) => {
-        relay.reading = false;
-        if (this.relays.get(m) !== relay) return;
-        if (next.done) {
-          this.relays.delete(m);
-          this.links.post({ t: "model-ok", m, done: true });
-          return;
-        }
-        this.links.post({ t: "model-ok", m, value: next.value });
-        this.pullModel(m);
-      },
-      (err) => {
-        if (this.relays.get(m) !== relay) return;
-        this.relays.delete(m);
-        this.links.post({ t: "model-err", m, error: toWire(err) });
-      },
-    );
   }
 }
