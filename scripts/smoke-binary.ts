@@ -34,8 +34,13 @@ const tags = await fetch(`${base}/api/tags`);
 const tagsBody = (await tags.json()) as { models?: Array<{ name: string }> };
 check(tags.status === 200 && (tagsBody.models?.length ?? 0) > 0, "GET /api/tags passes through");
 
-const plugins = await fetch(`${base}/plugins`);
-const pluginsBody = (await plugins.json()) as { agents?: Array<{ name: string; status: string }> };
+// Agents load in the background, each in a worker started from inside the binary: wait for them.
+let pluginsBody: { loading?: number; agents?: Array<{ name: string; status: string }> } = {};
+for (let tries = 0; tries < 100; tries++) {
+  pluginsBody = (await (await fetch(`${base}/plugins`)).json()) as typeof pluginsBody;
+  if (pluginsBody.loading === 0) break;
+  await Bun.sleep(50);
+}
 const example = pluginsBody.agents?.find((a) => a.name === "example");
 check(example?.status === "loaded", "the example agent loaded from the agents folder on disk");
 

@@ -19,8 +19,8 @@ export interface ComposeInput {
   fetch?: FetchLike;
   /** Aborted when the shutdown grace period is over: streams still running end with its reason. */
   stop?: AbortSignal;
-  /** Pacing that only tests change: pull progress texts, the agents folder's reload debounce. */
-  tuning?: { pullTiming?: Partial<PullWaitTiming>; agentReloadDebounceMs?: number };
+  /** Pacing that only tests change: pull progress texts, the agents folder's reload debounce, agent idle time. */
+  tuning?: { pullTiming?: Partial<PullWaitTiming>; agentReloadDebounceMs?: number; agentIdleMs?: number };
 }
 
 export interface ComposedProxy {
@@ -49,8 +49,12 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     settings: input.agentSettings,
     watch: config.agentsWatch,
     debounceMs: input.tuning?.agentReloadDebounceMs,
+    importTimeoutMs: config.agentImportTimeoutMs,
+    timeoutMs: config.agentTimeoutMs,
+    memoryLimitMb: config.agentMemoryMb,
+    idleMs: input.tuning?.agentIdleMs,
   });
-  await registry.ready;
+  // Not awaited: agent files load in the background and join the snapshot as each one is ready.
   const models = createModelFeature({ config, upstream, logger, timing: input.tuning?.pullTiming });
   const app = createApp({
     config,

@@ -108,14 +108,18 @@ export function ttfbSection(t: Has<"ttfb">): string[] {
     `### 4. Time to first byte (streaming, first chunk sent at once; ${t.requests} requests each)`,
     "",
     table(
-      ["subject", "p50 ms", "p99 ms", "added p50 ms", "added vs floor's"],
-      Object.keys(t.p50).map((label) => [
-        name(label),
-        n(t.p50[label], 3),
-        n(t.p99[label], 3),
-        label === "direct" ? "—" : n(t.addedP50Ms[label], 3),
-        label === "proxy" ? `${n(t.addedVsFloor, 2)}×` : "—",
-      ]),
+      ["subject", "p50 ms", "p99 ms", "added p50 ms", "added vs floor's", "added vs no agent"],
+      [
+        ...Object.keys(t.p50).map((label) => [
+          name(label),
+          n(t.p50[label], 3),
+          n(t.p99[label], 3),
+          label === "direct" ? "—" : n(t.addedP50Ms[label], 3),
+          label === "proxy" ? `${n(t.addedVsFloor, 2)}×` : "—",
+          label in t.addedVsNoAgent ? `${n(t.addedVsNoAgent[label], 2)}×` : "—",
+        ]),
+        ...Object.entries(t.missing ?? {}).map(([label, why]) => [name(label), why, "", "", "", ""]),
+      ],
     ),
     "",
   ];

@@ -137,6 +137,8 @@ export interface TtfbSummary extends TtfbResult {
    * three p50s come from the same moments of the machine, as a round's would.
    */
   addedVsFloor: number;
+  /** For each agent case: its added p50 ÷ the same proxy's without an agent. */
+  addedVsNoAgent: Record<string, number>;
 }
 
 export function summarizeTtfb(ttfb: TtfbResult): TtfbSummary {
@@ -147,5 +149,11 @@ export function summarizeTtfb(ttfb: TtfbResult): TtfbSummary {
   const floorAdded = addedP50Ms.floor ?? Number.NaN;
   // A floor no slower than direct leaves nothing to divide by: no ratio rather than a wild one.
   const addedVsFloor = floorAdded > 0 ? (addedP50Ms.proxy ?? Number.NaN) / floorAdded : Number.NaN;
-  return { ...ttfb, addedP50Ms, addedVsFloor };
+  const proxyAdded = addedP50Ms.proxy ?? Number.NaN;
+  const addedVsNoAgent = Object.fromEntries(
+    Object.keys(ttfb.p50)
+      .filter((label) => label.startsWith("proxy + "))
+      .map((label) => [label, proxyAdded > 0 ? (addedP50Ms[label] ?? Number.NaN) / proxyAdded : Number.NaN]),
+  );
+  return { ...ttfb, addedP50Ms, addedVsFloor, addedVsNoAgent };
 }

@@ -48,15 +48,29 @@ export async function checkStream(
   return { ok: true, chunks: withContent.length, agentChain };
 }
 
-/** Is the redact agent loaded in this proxy? Returns null when it is, else the reason for the report. */
-export async function redactMissing(proxyUrl: string): Promise<string | null> {
-  const res = await fetch(`${proxyUrl}/plugins`).catch((err: unknown) => err as Error);
-  if (res instanceof Error) return `missing: agents not available (GET /plugins failed: ${res.message})`;
-  if (res.status !== 200) return `missing: agents not available (GET /plugins answered ${res.status})`;
-  const list = (await res.json()) as { agents?: Array<{ name?: string; status?: string; error?: unknown }> };
-  const redact = list.agents?.find((a) => a.name === "redact");
-  if (!redact) return "missing: agents not available (GET /plugins does not list redact)";
-  if (redact.status !== "loaded")
-    return `missing: agents not available (redact ${redact.status}: ${JSON.stringify(redact.error)})`;
-  return null;
+/**
+ * Is `agent` loaded in this proxy? Null when it is, else the reason for the report. Agents load in
+ * the background after the proxy starts listening, so a file still loading is waited for (10 s).
+ */
+export async function agentsMissing(proxyUrl: string, agent: string): Promise<string | null> {
+  const deadline = performance.now() + 10_000;
+  for (;;) {
+    const res = await fetch(`${proxyUrl}/plugins`).catch((err: unknown) => err as Error);
+    if (res instanceof Error) return `missing: agents not available (GET /plugins failed: ${res.message})`;
+    if (res.status !== 200) return `missing: agents not available (GET /plugins answered ${res.status})`;
+    const list = (await res.json()) as {
+      agents?: Array<{ name?: string; status?: string; error?: unknown }>;
+    };
+    const found = list.agents?.find((a) => a.name === agent);
+    if (found?.status === "loaded") return null;
+    if (found && found.status !== "loading")
+      return `missing: agents not available (${agent} ${found.status}: ${JSON.stringify(found.error)})`;
+    const loading = list.agents?.some((a) => a.status === "loading");
+    if (!loading || performance.now() > deadline)
+      return `missing: agents not available (GET /plugins does not list ${agent} as loaded)`;
+    await Bun.sleep(50);
+  }
 }
+
+/** Is the redact agent loaded in this proxy? Returns null when it is, else the reason for the report. */
+export const redactMissing = (proxyUrl: string) => agentsMissing(proxyUrl, "redact");

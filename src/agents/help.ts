@@ -31,7 +31,12 @@ export function unknownCommandReply(name: string, snapshot: AgentSnapshot): stri
 function agentList(snapshot: AgentSnapshot): string {
   const agents = snapshot.list();
   const broken = snapshot.failed().length;
-  const note = broken ? `\n\n${broken} agent file(s) failed to load; see GET /plugins.` : "";
+  const loading = snapshot.loading().length;
+  const notes = [
+    broken ? `${broken} agent file(s) failed to load` : "",
+    loading ? `${loading} agent file(s) are still loading` : "",
+  ].filter(Boolean);
+  const note = notes.length ? `\n\n${notes.join("; ")}; see GET /plugins.` : "";
   if (agents.length === 0) return `No agents are loaded.${note}`;
   const lines = agents.map((a) => `- \`${usageLine(a)}\` — ${a.definition.manifest.description}`);
   return (

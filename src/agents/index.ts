@@ -2,14 +2,14 @@
 export { prepareChain, runRequestHooks, runTakeover } from "./chain.ts";
 export { MAX_CHAIN_LENGTH } from "./chain-rules.ts";
 export type { AgentCommand, ChainLink, ContextFactory, ParsedInput, PreparedChain } from "./chain-types.ts";
-export { composeTransforms } from "./compose-transforms.ts";
+export { type ComposedTransform, composeTransforms } from "./compose-transforms.ts";
 export { AgentError } from "./errors.ts";
 export { helpReply, unknownCommandReply, usageLine } from "./help.ts";
-export type { AgentRegistry, RegistryOptions } from "./registry.ts";
+export type { AgentCounts, AgentRegistry, RegistryOptions } from "./registry.ts";
 export { createAgentRegistry } from "./registry.ts";
 export type { AgentSettingsMap } from "./settings.ts";
 export { loadAgentSettings } from "./settings.ts";
 export { parseSlashCommands, stripKnownCommands } from "./slash-commands.ts";
-export type { AgentSnapshot, FailedAgent, LoadedAgent } from "./snapshot.ts";
+export type { AgentSnapshot, FailedAgent, LoadedAgent, LoadingAgent } from "./snapshot.ts";
 export { createSnapshot, EMPTY_SNAPSHOT } from "./snapshot.ts";
 export type * from "./types.ts";

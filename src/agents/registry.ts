@@ -1,23 +1,35 @@
-// The agent registry: loads the agents folder, reloads it on change, hands out immutable snapshots.
-import { type FSWatcher, watch } from "node:fs";
+// The agent registry: loads the agents folder in the background, reloads it on change, and hands out
+// immutable snapshots that gain each agent as soon as its file has loaded.
+import { existsSync, type FSWatcher, watch } from "node:fs";
 import { resolve } from "node:path";
 import type { Logger } from "../log.ts";
-import { isRelevantChange } from "./discover.ts";
-import { loadAgentFolder } from "./load-folder.ts";
+import { discoverAgentFiles, isRelevantChange } from "./discover.ts";
+import { type FileEntry, resolveEntries } from "./folder-state.ts";
+import { type FileOutcome, failed, loadAgentFile } from "./load-file.ts";
 import type { AgentSettingsMap } from "./settings.ts";
-import { type AgentSnapshot, createSnapshot, EMPTY_SNAPSHOT } from "./snapshot.ts";
+import { type AgentSnapshot, EMPTY_SNAPSHOT } from "./snapshot.ts";
 
-export type { AgentSnapshot, FailedAgent, LoadedAgent } from "./snapshot.ts";
+export type { AgentSnapshot, FailedAgent, LoadedAgent, LoadingAgent } from "./snapshot.ts";
+
+export interface AgentCounts {
+  loaded: number;
+  failed: number;
+  /** Files whose first load has not finished. */
+  loading: number;
+}
 
 export interface AgentRegistry {
-  /** Settles once the first load is done; never rejects (broken agents are recorded, not thrown). */
+  /**
+   * Settles once every file of the first load has loaded or failed; never rejects. Nothing needs to
+   * wait for it: requests are served meanwhile, with the agents loaded so far.
+   */
   ready: Promise<void>;
   /** The current agents; take one per request and keep it for the whole request. */
   snapshot(): AgentSnapshot;
-  counts(): { loaded: number; failed: number };
-  /** Loads the folder again; concurrent calls share one pending load. */
+  counts(): AgentCounts;
+  /** Loads the folder again; calls made before that load starts share it. */
   reload(): Promise<void>;
-  /** Stops watching. Snapshots already handed out keep working. */
+  /** Stops watching and loading. Snapshots handed out keep working for requests in flight. */
   close(): void;
 }
 
@@ -31,43 +43,110 @@ export interface RegistryOptions {
   debounceMs?: number;
   /** Longest one module may take to import (a top-level await that never settles). */
   importTimeoutMs?: number;
+  /** AGENT_TIMEOUT_MS: each hook call's limit, and how long an agent's worker may stop answering. */
+  timeoutMs?: number;
+  /** Each agent worker's memory budget. */
+  memoryLimitMb?: number;
+  /** Quiet time after which an agent's worker ends until its next request (saves ~2 MB each). */
+  idleMs?: number;
 }
+
+/** How long a replaced agent's worker stays for requests that took the snapshot before the reload. */
+const RELOAD_LINGER_MS = 10_000;
 
 export function createAgentRegistry(opts: RegistryOptions): AgentRegistry {
   const dir = resolve(opts.dir);
   const logger = opts.logger.child({ component: "agents" });
   const settings = opts.settings ?? {};
+  const load = {
+    dir,
+    settings,
+    importTimeoutMs: opts.importTimeoutMs ?? 10_000,
+    timeoutMs: opts.timeoutMs ?? 30_000,
+    memoryLimitMb: opts.memoryLimitMb ?? 256,
+    idleMs: opts.idleMs ?? 300_000,
+    logger,
+  };
   let current = EMPTY_SNAPSHOT;
-  let loads = 0;
-  let tail: Promise<void> = Promise.resolve();
-  let pending: Promise<void> | null = null;
+  let entries: FileEntry[] = [];
+  let pass = 0;
+  let closed = false;
+  let scheduled: Promise<void> | null = null;
+  let latest: Promise<void> = Promise.resolve();
 
-  async function loadNow(): Promise<void> {
-    const result = await loadAgentFolder(dir, settings, opts.importTimeoutMs ?? 10_000);
-    current = createSnapshot(result.loaded, result.failed);
-    loads += 1;
-    if (!result.exists) logger.warn("agents folder not found; no agents loaded", { dir: opts.dir });
-    for (const f of result.failed) logger.warn("agent failed to load", { file: f.file, error: f.error });
+  function publish(): void {
+    const { snapshot, refused } = resolveEntries(entries);
+    for (const { entry, failure } of refused) {
+      release(entry.outcome);
+      release(entry.previous);
+      entry.outcome = failed(failure);
+      entry.previous = null;
+    }
+    current = snapshot;
+  }
+
+  async function runPass(id: number): Promise<void> {
+    const since = new Date().toISOString();
+    const files = listFiles(dir, since);
+    const old = new Map(entries.map((e) => [e.file, e]));
+    entries = files.map((f) => {
+      const before = old.get(f.file);
+      old.delete(f.file);
+      return {
+        file: f.file,
+        outcome: f.outcome,
+        previous: before?.outcome ?? before?.previous ?? null,
+        since,
+      };
+    });
+    for (const gone of old.values()) {
+      release(gone.outcome);
+      release(gone.previous);
+    }
+    publish();
+    await Promise.all(
+      entries.map(async (entry) => {
+        if (entry.outcome) return;
+        const outcome = await loadAgentFile(entry.file, load);
+        // A newer pass (or close) replaced this one while the file loaded: nobody will serve it.
+        if (id !== pass || closed) return release(outcome, 0);
+        entry.outcome = outcome;
+        release(entry.previous);
+        entry.previous = null;
+        publish();
+        if (outcome.kind === "failed")
+          logger.warn("agent failed to load", { file: entry.file, error: outcome.failure.error });
+      }),
+    );
+    if (id !== pass || closed) return;
+    if (!existsSync(dir)) logger.warn("agents folder not found; no agents loaded", { dir: opts.dir });
     for (const name of Object.keys(settings)) {
       if (!current.get(name)) logger.warn("settings given for an agent that is not loaded", { agent: name });
     }
-    logger.info(loads === 1 ? "agents loaded" : "agents reloaded", {
+    logger.info(id === 1 ? "agents loaded" : "agents reloaded", {
       dir: opts.dir,
-      loaded: result.loaded.map((a) => a.name),
-      failed: result.failed.length,
+      loaded: current.list().map((a) => a.name),
+      failed: current.failed().length,
     });
   }
 
   function reload(): Promise<void> {
-    // A load that has not started yet will read the newest files anyway: share it.
-    if (pending) return pending;
-    const next = tail.then(() => {
-      pending = null;
-      return loadNow().catch((err) => logger.error("agents load crashed", { error: err }));
+    // A pass that has not started yet will read the newest files anyway: share it.
+    if (scheduled) return scheduled;
+    scheduled = Promise.resolve().then(async () => {
+      scheduled = null;
+      if (closed) return;
+      // A new pass supersedes one still loading, so a file that hangs never delays a reload.
+      let waiting = runPass(++pass).catch((err) => logger.error("agents load crashed", { error: err }));
+      latest = waiting;
+      await waiting;
+      // Superseded: settle when the pass that replaced this one has.
+      while (latest !== waiting) {
+        waiting = latest;
+        await waiting;
+      }
     });
-    pending = next;
-    tail = next;
-    return next;
+    return scheduled;
   }
 
   const ready = reload();
@@ -92,12 +171,41 @@ export function createAgentRegistry(opts: RegistryOptions): AgentRegistry {
   return {
     ready,
     snapshot: () => current,
-    counts: () => ({ loaded: current.list().length, failed: current.failed().length }),
+    counts: () => {
+      // A loaded agent whose worker keeps crashing counts as failed.
+      const crashed = current.list().filter((a) => a.health?.().status === "failed").length;
+      return {
+        loaded: current.size - crashed,
+        failed: current.failed().length + crashed,
+        loading: current.loading().length,
+      };
+    },
     reload,
     close() {
+      closed = true;
       clearTimeout(timer);
       watcher?.close();
       watcher = null;
+      // Snapshots handed out keep working a while; each worker ends once nothing is in flight.
+      for (const entry of entries) {
+        release(entry.outcome);
+        release(entry.previous);
+      }
     },
   };
+}
+
+/** The folder's agent files, or one failed entry saying why the folder cannot be listed. */
+function listFiles(dir: string, since: string): Array<{ file: string; outcome: FileOutcome | null }> {
+  if (!existsSync(dir)) return [];
+  try {
+    return discoverAgentFiles(dir).map((file) => ({ file, outcome: null }));
+  } catch (err) {
+    const error = `cannot list the agents folder: ${(err as Error).message}`;
+    return [{ file: ".", outcome: failed({ name: null, file: ".", error, loadedAt: since }) }];
+  }
+}
+
+function release(outcome: FileOutcome | null, lingerMs = RELOAD_LINGER_MS): void {
+  if (outcome?.kind === "loaded") outcome.release(lingerMs);
 }

@@ -12,6 +12,19 @@ export interface LoadedAgent {
   loadMs: number;
   /** The agent's defaults overlaid with the operator's settings; frozen. */
   settings: Readonly<Record<string, unknown>>;
+  /** How the agent's worker is doing (absent for an agent defined in the proxy itself). */
+  health?(): AgentHealth;
+}
+
+export interface AgentHealth {
+  /** "restarting" after a crash; "failed" once it crashed several times in a row. */
+  status: "loaded" | "restarting" | "failed";
+  /** How often its worker was restarted since it loaded. */
+  restarts: number;
+  /** Why it last crashed, if it ever did. */
+  error: string | null;
+  /** Its worker ended after a quiet while (no memory used); the next request starts it again. */
+  asleep?: boolean;
 }
 
 export interface FailedAgent {
@@ -23,6 +36,13 @@ export interface FailedAgent {
   loadedAt: string;
 }
 
+/** A file whose first load has not finished yet (it is served by nobody until it does). */
+export interface LoadingAgent {
+  file: string;
+  /** When its load started (ISO 8601). */
+  since: string;
+}
+
 export interface AgentSnapshot {
   /** Case-insensitive lookup of a loaded agent. */
   get(name: string): LoadedAgent | undefined;
@@ -30,6 +50,8 @@ export interface AgentSnapshot {
   list(): LoadedAgent[];
   /** Modules that failed to load, in file order. */
   failed(): FailedAgent[];
+  /** Files still loading, in file order. */
+  loading(): LoadingAgent[];
   /** How many agents are loaded (without copying the list: asked on every chat request). */
   readonly size: number;
 }
@@ -37,15 +59,18 @@ export interface AgentSnapshot {
 export function createSnapshot(
   loaded: readonly LoadedAgent[],
   failed: readonly FailedAgent[],
+  loading: readonly LoadingAgent[] = [],
 ): AgentSnapshot {
   const sorted = Object.freeze([...loaded].sort((a, b) => a.name.localeCompare(b.name)));
   const failures = Object.freeze(failed.map((f) => Object.freeze({ ...f })));
+  const pending = Object.freeze(loading.map((l) => Object.freeze({ ...l })));
   const byName = new Map(sorted.map((a) => [a.name, a]));
   return Object.freeze({
     get: (name: string) => byName.get(name.toLowerCase()),
     // Copies, so a caller sorting or filtering the list cannot disturb anyone else's view.
     list: () => [...sorted],
     failed: () => [...failures],
+    loading: () => [...pending],
     size: sorted.length,
   });
 }

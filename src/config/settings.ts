@@ -303,6 +303,21 @@ export const SETTINGS = {
     help: "Requests one client address may have in flight at once; more get 503 (health checks excepted); 0 = no limit",
     schema: integer(0, 1_000_000),
   }),
+  // Agents load in the background: the proxy listens at once and reports slow files in /plugins.
+  agentImportTimeoutMs: setting({
+    env: "AGENT_IMPORT_TIMEOUT_MS",
+    flag: "--agent-import-timeout-ms",
+    default: "10000",
+    help: "Longest an agent file may take to load (a top-level await that never settles) before it is reported as failed",
+    schema: integer(1, 3_600_000),
+  }),
+  agentMemoryMb: setting({
+    env: "AGENT_MEMORY_MB",
+    flag: "--agent-memory-mb",
+    default: "256",
+    help: "Memory budget of each agent's worker; an agent that grows past it is restarted and its requests fail",
+    schema: integer(16, 65_536),
+  }),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

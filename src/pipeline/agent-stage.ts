@@ -1,5 +1,7 @@
 // The agent stage: slash commands in the user's text → nothing, a direct reply, or a chain to run
 // around the model call. It returns new bodies; the turn's input is never edited.
+
+import type { Batchable } from "../agents/batch.ts";
 import {
   type AgentRegistry,
   type AgentRequest,
@@ -40,7 +42,7 @@ export interface PreparedTurn {
   /** The body after every request hook. */
   body: NativeRequest;
   /** The chain's response transforms, composed; null when no agent transforms. */
-  transform: ResponseTransform | null;
+  transform: (ResponseTransform & Batchable) | null;
   /** The takeover agent's answer, when one writes it instead of the upstream. */
   takeover: AsyncIterable<AnswerPiece> | null;
 }

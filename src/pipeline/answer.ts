@@ -1,8 +1,9 @@
 // The answer half of a turn, as events: pull/load progress, then the upstream's answer (untouched, one
 // object, or parsed chunks through the chain's transforms) or an answer the proxy writes itself.
+import { transformPieces } from "../agents/batch.ts";
 import { ProxyError } from "../errors.ts";
 import { jsonBody } from "../streams/json-body.ts";
-import { readNdjson } from "../streams/ndjson.ts";
+import { readNdjsonBatches } from "../streams/ndjson.ts";
 import { type UpstreamClient, upstreamErrorMessage } from "../upstream/client.ts";
 import { clientHeadersForUpstream } from "../upstream/headers.ts";
 import { upstreamBrokeOff, upstreamEndedEarly } from "../upstream/network-error.ts";
@@ -70,30 +71,44 @@ async function* upstreamChunks(
   const { baseUrl: upstreamUrl, maxLineBytes } = upstream;
   let sawDone = false;
   try {
-    for await (const chunk of readNdjson<InferenceChunk>(source, { maxLineBytes })) {
+    for await (const batch of readNdjsonBatches<InferenceChunk>(source, { maxLineBytes })) {
       // Ollama's in-band failure after the stream started; Ollama itself reports these as 500s
-      // when it folds a stream for "stream": false.
-      if (typeof chunk.error === "string") throw new ProxyError(500, chunk.error, "upstream");
-      sawDone = chunk.done === true;
-      if (!transform) {
-        yield { type: "chunk", chunk };
-        continue;
+      // when it folds a stream for "stream": false. The pieces before it still go out.
+      const failed = batch.findIndex((c) => typeof c.error === "string");
+      const usable = failed === -1 ? batch : batch.slice(0, failed);
+      // Pieces that arrived together pass the chain in one call per agent (one message to each
+      // agent's worker); each piece still gets its own line.
+      const texts =
+        transform && usable.length
+          ? await transformPieces(
+              transform,
+              usable.map((c) => chunkContent(kind, c)),
+            )
+          : null;
+      for (let i = 0; i < usable.length; i++) {
+        const chunk = usable[i] as InferenceChunk;
+        sawDone = chunk.done === true;
+        if (!transform || !texts) {
+          yield { type: "chunk", chunk };
+          continue;
+        }
+        const text = texts[i] ?? "";
+        if (!sawDone) {
+          yield { type: "chunk", chunk: withContent(kind, chunk, text) };
+          continue;
+        }
+        // The end: what the chain still holds goes out after this chunk's own text, on its own line
+        // before the final one, stamped with the final chunk's time so no line goes back in time.
+        const held = transform.flush ? await transform.flush() : "";
+        const tail = text + held;
+        if (tail)
+          yield {
+            type: "chunk",
+            chunk: makeChunk(kind, chunk.model ?? "", { content: tail }, chunk.created_at),
+          };
+        yield { type: "chunk", chunk: withContent(kind, chunk, "") };
       }
-      const text = await transform.chunk(chunkContent(kind, chunk));
-      if (!sawDone) {
-        yield { type: "chunk", chunk: withContent(kind, chunk, text) };
-        continue;
-      }
-      // The end: what the chain still holds goes out after this chunk's own text, on its own line
-      // before the final one, stamped with the final chunk's time so no line goes back in time.
-      const held = transform.flush ? await transform.flush() : "";
-      const tail = text + held;
-      if (tail)
-        yield {
-          type: "chunk",
-          chunk: makeChunk(kind, chunk.model ?? "", { content: tail }, chunk.created_at),
-        };
-      yield { type: "chunk", chunk: withContent(kind, chunk, "") };
+      if (failed !== -1) throw new ProxyError(500, String(batch[failed]?.error), "upstream");
     }
   } catch (err) {
     throw upstreamBrokeOff(upstreamUrl, err);

@@ -79,6 +79,71 @@ export async function* readNdjson<T>(
   }
 }
 
+/**
+ * The objects grouped by the read that brought them: lines that arrived together stay together, so
+ * a consumer with a per-call cost (an agent in its own thread) pays it once per group. Lines are cut
+ * on bytes (a `\n` byte never occurs inside a UTF-8 sequence), so each byte is looked at once however
+ * many reads a long line spans, and the pending part is bounded by `maxLineBytes`. The lines before
+ * a broken one were whole: they still go out, then the failure.
+ */
+export async function* readNdjsonBatches<T>(
+  body: ReadableStream<Uint8Array>,
+  opts: NdjsonOptions = {},
+): AsyncGenerator<T[]> {
+  const max = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const decoder = new TextDecoder();
+  const reader = body.getReader();
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  const lineOf = (tail: Uint8Array): Uint8Array => {
+    const length = pendingBytes + tail.byteLength;
+    if (length > max) throw lineTooLong(max);
+    if (pending.length === 0) return tail;
+    const line = new Uint8Array(length);
+    let at = 0;
+    for (const part of pending) {
+      line.set(part, at);
+      at += part.byteLength;
+    }
+    line.set(tail, at);
+    pending = [];
+    pendingBytes = 0;
+    return line;
+  };
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const batch: T[] = [];
+      let start = 0;
+      let newline = value.indexOf(NEWLINE);
+      try {
+        while (newline !== -1) {
+          const text = decoder.decode(lineOf(value.subarray(start, newline))).trim();
+          if (text) batch.push(JSON.parse(text) as T);
+          start = newline + 1;
+          newline = value.indexOf(NEWLINE, start);
+        }
+        if (start < value.byteLength) {
+          pendingBytes += value.byteLength - start;
+          if (pendingBytes > max) throw lineTooLong(max);
+          // A short tail is copied so it does not keep the whole read's buffer alive.
+          pending.push(start === 0 ? value : value.slice(start));
+        }
+      } catch (err) {
+        if (batch.length) yield batch;
+        throw err;
+      }
+      if (batch.length) yield batch;
+    }
+    const text = decoder.decode(lineOf(new Uint8Array(0))).trim();
+    if (text) yield [JSON.parse(text) as T];
+  } finally {
+    // Stopping early (client gone, agent failed) must close the upstream connection too.
+    reader.cancel().catch(() => {});
+  }
+}
+
 export function ndjsonLine(value: unknown): Uint8Array {
   return encoder.encode(`${JSON.stringify(value)}\n`);
 }

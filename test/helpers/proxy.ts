@@ -20,6 +20,11 @@ export interface TestProxyOptions {
   start?: boolean;
   /** Replaces fetch for upstream calls, e.g. to watch what the upstream answered. */
   fetch?: ComposeInput["fetch"];
+  /**
+   * Waits until the agents folder has loaded (the default), so a test's first `/agent` finds its
+   * agent. The proxy itself listens at once and loads agents in the background; false tests that.
+   */
+  waitForAgents?: boolean;
 }
 
 export interface TestProxy {
@@ -58,6 +63,7 @@ export async function startProxy(opts: TestProxyOptions): Promise<TestProxy> {
     fetch: opts.fetch,
   });
   const server = serve(composed.app, config);
+  if (opts.waitForAgents !== false) await composed.registry.ready;
   if (opts.start) await composed.start();
   return {
     url: `http://127.0.0.1:${server.port}`,
@@ -78,15 +84,15 @@ export function accessLines(proxy: TestProxy): Array<Record<string, unknown>> {
   return proxy.logs.filter((l) => l.msg === "request");
 }
 
-/** Waits until `predicate` holds, polling; fails the test with `what` after `timeoutMs`. */
+/** Waits until `probe` gives a value (it may be async), polling; fails the test with `what` after `timeoutMs`. */
 export async function eventually<T>(
   what: string,
-  probe: () => T | undefined | false,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
   timeoutMs = 3000,
 ): Promise<T> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value) return value;
     if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await Bun.sleep(10);

@@ -9,8 +9,8 @@ export interface HealthDeps {
   version: string;
   startedAt: number;
   timeoutMs: number;
-  /** Agent counts from the registry (absent until agents are wired in). */
-  agents?: () => { loaded: number; failed: number };
+  /** Agent counts from the registry (absent until agents are wired in); `loading` files are not failures. */
+  agents?: () => { loaded: number; failed: number; loading?: number };
   /** Further sections, e.g. model status; each must be cheap or bounded. */
   sections?: Record<string, () => unknown | Promise<unknown>>;
 }

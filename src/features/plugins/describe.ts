@@ -1,14 +1,16 @@
 // What /plugins shows about an agent: data only — no functions, no settings values.
 import { usageLine } from "../../agents/help.ts";
-import type { AgentSnapshot, FailedAgent, LoadedAgent } from "../../agents/index.ts";
+import type { AgentSnapshot, FailedAgent, LoadedAgent, LoadingAgent } from "../../agents/index.ts";
 
 const HOOK_NAMES = ["onRequest", "transformResponse", "run"] as const;
 
 export function describeLoaded(agent: LoadedAgent) {
   const m = agent.definition.manifest;
+  // An agent's worker may have crashed since it loaded: restarting, or failed after crashing repeatedly.
+  const health = agent.health?.() ?? { status: "loaded" as const, restarts: 0, error: null };
   return {
     name: agent.name,
-    status: "loaded" as const,
+    status: health.status,
     file: agent.file,
     // Rebuilt field by field: a manifest may carry extra properties we never promised to publish.
     manifest: {
@@ -25,6 +27,11 @@ export function describeLoaded(agent: LoadedAgent) {
     settings: Object.keys(agent.settings),
     loadedAt: agent.loadedAt,
     loadMs: agent.loadMs,
+    restarts: health.restarts,
+    /** Its worker ended after a quiet while; the next request starts it again. */
+    asleep: health.asleep === true,
+    /** Why its worker last crashed, if it ever did. */
+    error: health.error,
   };
 }
 
@@ -38,7 +45,15 @@ export function describeFailed(failure: FailedAgent) {
   };
 }
 
-/** A loaded agent by name, else a failed one by its claimed name or by its file's base name. */
+/** A file whose load has not finished: its name is not known until the module has run. */
+export function describeLoading(loading: LoadingAgent) {
+  return { name: null, status: "loading" as const, file: loading.file, since: loading.since };
+}
+
+/**
+ * A loaded agent by name, else a failed one by its claimed name or by its file's base name, else a
+ * file still loading by its base name.
+ */
 export function findAgent(snapshot: AgentSnapshot, name: string) {
   const loaded = snapshot.get(name);
   if (loaded) return describeLoaded(loaded);
@@ -46,7 +61,9 @@ export function findAgent(snapshot: AgentSnapshot, name: string) {
   const failure = snapshot
     .failed()
     .find((f) => f.name?.toLowerCase() === wanted || baseName(f.file) === wanted);
-  return failure ? describeFailed(failure) : null;
+  if (failure) return describeFailed(failure);
+  const loading = snapshot.loading().find((l) => baseName(l.file) === wanted);
+  return loading ? describeLoading(loading) : null;
 }
 
 function baseName(file: string): string {

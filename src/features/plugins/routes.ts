@@ -1,10 +1,10 @@
-// GET /plugins and GET /plugins/:name: every agent file, loaded or failed, and why.
+// GET /plugins and GET /plugins/:name: every agent file, loaded, failed (and why) or still loading.
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AgentRegistry } from "../../agents/index.ts";
 import type { AppEnv } from "../../types.ts";
-import { describeFailed, describeLoaded, findAgent } from "./describe.ts";
+import { describeFailed, describeLoaded, describeLoading, findAgent } from "./describe.ts";
 
 export interface PluginsDeps {
   registry: AgentRegistry;
@@ -25,7 +25,13 @@ export function createPluginsRoutes(deps: PluginsDeps): Hono<AppEnv> {
     const snapshot = deps.registry.snapshot();
     const loaded = snapshot.list().map(describeLoaded);
     const failed = snapshot.failed().map(describeFailed);
-    return c.json({ loaded: loaded.length, failed: failed.length, agents: [...loaded, ...failed] });
+    const loading = snapshot.loading().map(describeLoading);
+    return c.json({
+      loaded: loaded.length,
+      failed: failed.length,
+      loading: loading.length,
+      agents: [...loaded, ...failed, ...loading],
+    });
   });
 
   const validName = zValidator("param", nameParam, (result, c) => {

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type AgentRegistry, createAgentRegistry } from "../../../src/agents/registry.ts";
 import { silentLogger } from "../../../src/log.ts";
+import { chatRequest, fakeModel } from "./helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "agents-reload-"));
 const registries: AgentRegistry[] = [];
@@ -25,16 +26,23 @@ export default {
 const writeHelper = (mark: string) =>
   writeFileSync(join(dir, "_shared.ts"), `export const mark = "${mark}";\n`);
 
-function output(registry: AgentRegistry, name: string, snapshot = registry.snapshot()): string | undefined {
-  return snapshot
-    .get(name)
-    ?.definition.transformResponse?.({} as never)
-    .chunk("x") as string | undefined;
+/** What the agent's transform makes of "x" (its hooks run in the agent's worker, so it is awaited). */
+async function output(registry: AgentRegistry, name: string, snapshot = registry.snapshot()) {
+  const ctx = {
+    args: [],
+    input: "x",
+    settings: {},
+    logger: silentLogger,
+    signal: new AbortController().signal,
+    model: fakeModel([]),
+    request: chatRequest("x"),
+  };
+  return snapshot.get(name)?.definition.transformResponse?.(ctx).chunk("x");
 }
 
-async function until(check: () => boolean, what: string): Promise<void> {
+async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 3000;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await Bun.sleep(20);
   }
@@ -48,20 +56,20 @@ describe("watching the agents folder", () => {
     registries.push(registry);
     await registry.ready;
     const before = registry.snapshot();
-    expect(output(registry, "greet")).toBe("x v1!");
+    expect(await output(registry, "greet")).toBe("x v1!");
 
     writeAgent("greet", 2);
-    await until(() => output(registry, "greet") === "x v2!", "greet v2");
+    await until(async () => (await output(registry, "greet")) === "x v2!", "greet v2");
     // A request that started before the change still holds the first snapshot, and its code.
-    expect(output(registry, "greet", before)).toBe("x v1!");
+    expect(await output(registry, "greet", before)).toBe("x v1!");
     expect(before.get("greet")?.definition.manifest.description).toBe("version 1");
 
     // Only the `_` helper changes: the agent importing it must see the new value.
     writeHelper("?");
-    await until(() => output(registry, "greet") === "x v2?", "helper change");
+    await until(async () => (await output(registry, "greet")) === "x v2?", "helper change");
 
     writeAgent("wave", 1);
-    await until(() => output(registry, "wave") === "x v1?", "a new agent");
+    await until(async () => (await output(registry, "wave")) === "x v1?", "a new agent");
 
     writeFileSync(join(dir, "wave.ts"), "export default {{{");
     await until(() => registry.counts().failed === 1, "a broken agent");
@@ -86,7 +94,7 @@ describe("watching the agents folder", () => {
     const [a, b] = [registry.reload(), registry.reload()];
     expect(a).toBe(b);
     await Promise.all([a, b]);
-    expect(output(registry, "greet")).toBe("x v3?");
+    expect(await output(registry, "greet")).toBe("x v3?");
   });
 
   test("close() stops watching", async () => {
@@ -96,6 +104,6 @@ describe("watching the agents folder", () => {
     registry.close();
     writeAgent("greet", 4);
     await Bun.sleep(200);
-    expect(output(registry, "greet")).toBe("x v3?");
+    expect(await output(registry, "greet")).toBe("x v3?");
   });
 });

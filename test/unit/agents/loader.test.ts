@@ -4,25 +4,38 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { discoverAgentFiles } from "../../../src/agents/discover.ts";
-import { loadAgentFolder } from "../../../src/agents/load-folder.ts";
 import { createAgentRegistry } from "../../../src/agents/registry.ts";
+import type { LoadedAgent } from "../../../src/agents/snapshot.ts";
 import { silentLogger } from "../../../src/log.ts";
+import { chatRequest, contextFactory } from "./helpers.ts";
 
 const BROKEN = join(import.meta.dir, "../../fixtures/agents-broken");
-const load = () => loadAgentFolder(BROKEN, { valid: { greeting: "hello", extra: 1 } }, 300);
 
-describe("loadAgentFolder over a folder of broken modules", async () => {
-  const result = await load();
+describe("loading a folder of broken modules", async () => {
+  const registry = createAgentRegistry({
+    dir: BROKEN,
+    logger: silentLogger,
+    watch: false,
+    settings: { valid: { greeting: "hello", extra: 1 } },
+    importTimeoutMs: 300,
+  });
+  afterAll(() => registry.close());
+  await registry.ready;
+  const result = { loaded: registry.snapshot().list(), failed: registry.snapshot().failed() };
   const failure = (file: string) => result.failed.find((f) => f.file === file);
 
-  test("the good ones load: a file and a folder with a sibling import", () => {
+  test("the good ones load: a file and a folder with a sibling import", async () => {
     expect(result.loaded.map((a) => [a.name, a.file])).toEqual([
       ["dup", "dup-a.ts"],
       ["folder", "folder-agent/index.ts"],
       ["valid", "valid.ts"],
     ]);
     const folder = result.loaded.find((a) => a.name === "folder");
-    expect(folder?.definition.transformResponse?.({} as never).chunk("hi")).toBe("hi!");
+    const ctx = {
+      ...contextFactory()(folder as LoadedAgent, { name: "folder", args: [] }),
+      request: chatRequest("hi"),
+    };
+    expect(await folder?.definition.transformResponse?.(ctx).chunk("hi")).toBe("hi!");
   });
 
   test("each broken module is recorded with a one-line reason", () => {
@@ -107,7 +120,7 @@ describe("createAgentRegistry", () => {
       watch: true,
     });
     await registry.ready;
-    expect(registry.counts()).toEqual({ loaded: 0, failed: 0 });
+    expect(registry.counts()).toEqual({ loaded: 0, failed: 0, loading: 0 });
     registry.close();
   });
 
@@ -119,7 +132,7 @@ describe("createAgentRegistry", () => {
       importTimeoutMs: 200,
     });
     await registry.ready;
-    expect(registry.counts()).toEqual({ loaded: 3, failed: 9 });
+    expect(registry.counts()).toEqual({ loaded: 3, failed: 9, loading: 0 });
     expect(registry.snapshot().get("VALID")?.name).toBe("valid");
     registry.close();
   });

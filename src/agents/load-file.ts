@@ -1,0 +1,67 @@
+// Loads one agent file into a worker of its own: import (bounded by the import timeout), validate,
+// then serve its hooks from there. Never throws: every problem becomes a failed outcome.
+import { join } from "node:path";
+import type { Logger } from "../log.ts";
+import { AgentHost } from "./isolate/host.ts";
+import { remoteAgent } from "./isolate/remote-agent.ts";
+import { checkReport } from "./isolate/report-shape.ts";
+import { type AgentSettingsMap, effectiveSettings } from "./settings.ts";
+import type { FailedAgent, LoadedAgent } from "./snapshot.ts";
+
+/** What one file's load produced; `release` ends its worker once nobody serves it any more. */
+export type FileOutcome =
+  | { kind: "loaded"; agent: LoadedAgent; release(lingerMs: number): void }
+  | { kind: "failed"; failure: FailedAgent };
+
+export interface FileLoadOptions {
+  dir: string;
+  settings: AgentSettingsMap;
+  importTimeoutMs: number;
+  /** AGENT_TIMEOUT_MS: each hook call's limit, and how long a worker may stop answering. */
+  timeoutMs: number;
+  memoryLimitMb: number;
+  /** Quiet time after which an agent's worker ends until its next request. */
+  idleMs: number;
+  logger: Logger;
+}
+
+export async function loadAgentFile(file: string, opts: FileLoadOptions): Promise<FileOutcome> {
+  const loadedAt = new Date().toISOString();
+  const started = performance.now();
+  const host = new AgentHost({
+    file,
+    path: join(opts.dir, file),
+    dir: opts.dir,
+    importTimeoutMs: opts.importTimeoutMs,
+    timeoutMs: opts.timeoutMs,
+    memoryLimitMb: opts.memoryLimitMb,
+    idleMs: opts.idleMs,
+    logger: opts.logger,
+  });
+  const result = await host.load();
+  if (!result.ok) {
+    host.end();
+    return failed({ name: null, file, error: result.error, loadedAt });
+  }
+  const checked = checkReport(result.report);
+  if (!checked.ok) {
+    host.end();
+    return failed({ name: checked.name, file, error: checked.error, loadedAt });
+  }
+  const shape = checked.definition;
+  const name = shape.manifest.name;
+  host.activate(name, opts.settings[name] ?? {});
+  const agent = remoteAgent({
+    host,
+    shape,
+    file,
+    loadedAt,
+    loadMs: Math.round((performance.now() - started) * 100) / 100,
+    settings: effectiveSettings(shape.settings, opts.settings[name]),
+  });
+  return { kind: "loaded", agent, release: (lingerMs) => host.retire(lingerMs) };
+}
+
+export function failed(failure: FailedAgent): FileOutcome {
+  return { kind: "failed", failure };
+}
