@@ -102,7 +102,7 @@ async function load(path: string, dir: string): Promise<void> {
 /** The default export as data: its manifest and settings copied, each hook's `typeof`. */
 function reportOf(value: unknown): LoadReport {
   if (value === undefined) return { exported: "none" };
-  if (!value || (typeof value !== "object" && typeof value !== "function") || typeof value === "function") {
+  if (!value || typeof value !== "object") {
     return { exported: "other", other: typeof value === "function" ? "[function]" : plainCopy(value) };
   }
   const v = value as Record<string, unknown>;
@@ -134,7 +134,7 @@ async function operate(op: Operation): Promise<void> {
         return replyJson(op.id, returned === undefined ? request : returned);
       }
       case "chunk":
-        return reply(op.id, await session.transform?.chunk(op.text));
+        return reply(op.id, await session.transform?.chunk(op.text), "chunk");
       case "chunks": {
         const out: unknown[] = [];
         for (const text of JSON.parse(op.texts) as string[]) out.push(await session.transform?.chunk(text));
@@ -143,7 +143,7 @@ async function operate(op: Operation): Promise<void> {
       case "flush": {
         const held = session.transform?.flush ? await session.transform.flush() : "";
         sessions.delete(op.s);
-        return reply(op.id, held);
+        return reply(op.id, held, "flush");
       }
     }
   } catch (err) {
@@ -199,14 +199,12 @@ function open(s: number, info: SessionOpen): WorkerSession {
   return session;
 }
 
-function reply(id: number, value: unknown): void {
-  if (value === null || typeof value !== "object") {
-    // Strings, numbers and the like are copied fast; the proxy checks their type itself.
-    const copyable = typeof value === "function" || typeof value === "symbol" ? String(value) : value;
-    post({ t: "ok", id, value: copyable });
-    return;
-  }
-  replyJson(id, value);
+/** A transform step's output: a string, as a rule; the proxy checks the type of anything else. */
+function reply(id: number, value: unknown, call: "chunk" | "flush"): void {
+  if (typeof value === "function" || typeof value === "symbol") {
+    post({ t: "err", id, error: { message: `${call}() returned ${typeof value}, expected a string` } });
+  } else if (value === null || typeof value !== "object") post({ t: "ok", id, value });
+  else replyJson(id, value);
 }
 
 function replyJson(id: number, value: unknown): void {
