@@ -63,7 +63,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use(requestGuard({ basePath: config.basePath }));
   if (config.maxRequestsPerClient > 0)
     app.use(clientLimit({ max: config.maxRequestsPerClient, basePath: config.basePath }));
-  if (config.bodyTimeoutMs > 0) app.use(bodyTimeout(config.bodyTimeoutMs));
+  if (config.bodyTimeoutMs > 0) app.use(bodyTimeout(config.bodyTimeoutMs, config.basePath));
   if (config.hostCheckEnabled) app.use(allowedHosts());
   app.use(cors(config.corsOrigins));
   app.use(

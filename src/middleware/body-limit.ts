@@ -82,7 +82,7 @@ async function readUpTo(body: ReadableStream<Uint8Array>, max: number): Promise<
   return out;
 }
 
-function refuse(c: Context<AppEnv>, route: string, err: ProxyError): Response {
+export function refuse(c: Context<AppEnv>, route: string, err: ProxyError): Response {
   // Recorded like a thrown error, so the access line says why (outcome "error").
   c.error = err;
   return route.startsWith("/v1/") ? openAIErrorResponse(err) : ollamaErrorResponse(err.status, err.message);
