@@ -23,24 +23,19 @@ export function lineTooLong(maxLineBytes: number): ProxyError {
 }
 
 /**
- * One object per `\n`-terminated line; a partial last line is kept until its newline arrives. The
- * type is the caller's promise about the stream (Ollama's wire types); lines are not validated.
- * Lines are cut on bytes (a `\n` byte never occurs inside a UTF-8 sequence), so each byte is looked
- * at once however many reads a long line spans, and the pending part is bounded by `maxLineBytes`.
+ * Cuts reads into line texts. Lines are cut on bytes (a `\n` byte never occurs inside a UTF-8
+ * sequence), so each byte is looked at once however many reads a long line spans, and the pending
+ * part of a line is bounded by `maxLineBytes`. Lazy: a line is cut when its consumer asks for it.
  */
-export async function* readNdjson<T>(
-  body: ReadableStream<Uint8Array>,
-  opts: NdjsonOptions = {},
-): AsyncGenerator<T> {
+function lineCutter(opts: NdjsonOptions) {
   const max = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const decoder = new TextDecoder();
-  const reader = body.getReader();
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
-  const lineOf = (tail: Uint8Array): Uint8Array => {
+  const lineOf = (tail: Uint8Array): string => {
     const length = pendingBytes + tail.byteLength;
     if (length > max) throw lineTooLong(max);
-    if (pending.length === 0) return tail;
+    if (pending.length === 0) return decoder.decode(tail).trim();
     const line = new Uint8Array(length);
     let at = 0;
     for (const part of pending) {
@@ -50,17 +45,16 @@ export async function* readNdjson<T>(
     line.set(tail, at);
     pending = [];
     pendingBytes = 0;
-    return line;
+    return decoder.decode(line).trim();
   };
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
+  return {
+    /** The non-empty lines this read completes; its unfinished tail waits for the next read. */
+    *lines(value: Uint8Array): Generator<string> {
       let start = 0;
       let newline = value.indexOf(NEWLINE);
       while (newline !== -1) {
-        const text = decoder.decode(lineOf(value.subarray(start, newline))).trim();
-        if (text) yield JSON.parse(text) as T;
+        const text = lineOf(value.subarray(start, newline));
+        if (text) yield text;
         start = newline + 1;
         newline = value.indexOf(NEWLINE, start);
       }
@@ -70,8 +64,29 @@ export async function* readNdjson<T>(
         // A short tail is copied so it does not keep the whole read's buffer alive.
         pending.push(start === 0 ? value : value.slice(start));
       }
+    },
+    /** A last line that ended without a newline ("" when none). */
+    rest: () => lineOf(new Uint8Array(0)),
+  };
+}
+
+/**
+ * One object per `\n`-terminated line; a partial last line is kept until its newline arrives. The
+ * type is the caller's promise about the stream (Ollama's wire types); lines are not validated.
+ */
+export async function* readNdjson<T>(
+  body: ReadableStream<Uint8Array>,
+  opts: NdjsonOptions = {},
+): AsyncGenerator<T> {
+  const cut = lineCutter(opts);
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      for (const text of cut.lines(value)) yield JSON.parse(text) as T;
     }
-    const text = decoder.decode(lineOf(new Uint8Array(0))).trim();
+    const text = cut.rest();
     if (text) yield JSON.parse(text) as T;
   } finally {
     // Stopping early (client gone, agent failed) must close the upstream connection too.
@@ -81,62 +96,29 @@ export async function* readNdjson<T>(
 
 /**
  * The objects grouped by the read that brought them: lines that arrived together stay together, so
- * a consumer with a per-call cost (an agent in its own thread) pays it once per group. Lines are cut
- * on bytes (a `\n` byte never occurs inside a UTF-8 sequence), so each byte is looked at once however
- * many reads a long line spans, and the pending part is bounded by `maxLineBytes`. The lines before
- * a broken one were whole: they still go out, then the failure.
+ * a consumer with a per-call cost (an agent in its own thread) pays it once per group. The lines
+ * before a broken one were whole: they still go out, then the failure.
  */
 export async function* readNdjsonBatches<T>(
   body: ReadableStream<Uint8Array>,
   opts: NdjsonOptions = {},
 ): AsyncGenerator<T[]> {
-  const max = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  const decoder = new TextDecoder();
+  const cut = lineCutter(opts);
   const reader = body.getReader();
-  let pending: Uint8Array[] = [];
-  let pendingBytes = 0;
-  const lineOf = (tail: Uint8Array): Uint8Array => {
-    const length = pendingBytes + tail.byteLength;
-    if (length > max) throw lineTooLong(max);
-    if (pending.length === 0) return tail;
-    const line = new Uint8Array(length);
-    let at = 0;
-    for (const part of pending) {
-      line.set(part, at);
-      at += part.byteLength;
-    }
-    line.set(tail, at);
-    pending = [];
-    pendingBytes = 0;
-    return line;
-  };
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
       const batch: T[] = [];
-      let start = 0;
-      let newline = value.indexOf(NEWLINE);
       try {
-        while (newline !== -1) {
-          const text = decoder.decode(lineOf(value.subarray(start, newline))).trim();
-          if (text) batch.push(JSON.parse(text) as T);
-          start = newline + 1;
-          newline = value.indexOf(NEWLINE, start);
-        }
-        if (start < value.byteLength) {
-          pendingBytes += value.byteLength - start;
-          if (pendingBytes > max) throw lineTooLong(max);
-          // A short tail is copied so it does not keep the whole read's buffer alive.
-          pending.push(start === 0 ? value : value.slice(start));
-        }
+        for (const text of cut.lines(value)) batch.push(JSON.parse(text) as T);
       } catch (err) {
         if (batch.length) yield batch;
         throw err;
       }
       if (batch.length) yield batch;
     }
-    const text = decoder.decode(lineOf(new Uint8Array(0))).trim();
+    const text = cut.rest();
     if (text) yield [JSON.parse(text) as T];
   } finally {
     // Stopping early (client gone, agent failed) must close the upstream connection too.
