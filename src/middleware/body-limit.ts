@@ -1,6 +1,8 @@
 // Request body limits per route kind: a 413 in the client's dialect before more than the limit is read.
+
 import type { Context, MiddlewareHandler } from "hono";
 import { ollamaErrorResponse, openAIErrorResponse, ProxyError } from "../errors.ts";
+import { concatBytes } from "../streams/concat-bytes.ts";
 import type { AppEnv } from "../types.ts";
 
 export interface BodyLimitOptions {
@@ -72,14 +74,7 @@ async function readUpTo(body: ReadableStream<Uint8Array>, max: number): Promise<
   } finally {
     reader.cancel().catch(() => {});
   }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
+  return concatBytes(chunks, size);
 }
 
 export function refuse(c: Context<AppEnv>, route: string, err: ProxyError): Response {

@@ -1,6 +1,8 @@
 // A client that stops sending its request body mid-way gets 408 instead of holding its socket forever.
+
 import type { MiddlewareHandler } from "hono";
 import { ProxyError } from "../errors.ts";
+import { concatBytes } from "../streams/concat-bytes.ts";
 import { stallGuard } from "../streams/stall-guard.ts";
 import type { AppEnv } from "../types.ts";
 import { refuse } from "./body-limit.ts";
@@ -67,14 +69,7 @@ async function readGuarded(body: ReadableStream<Uint8Array>, ms: number): Promis
   } finally {
     reader.cancel().catch(() => {});
   }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
+  return concatBytes(chunks, size);
 }
 
 function closeAfter(res: Response): void {
