@@ -293,7 +293,7 @@ export const SETTINGS = {
     env: "BODY_TIMEOUT_MS",
     flag: "--body-timeout-ms",
     default: "30000",
-    help: "Longest pause a client may make while sending its request body before it gets 408; 0 = never",
+    help: "Longest pause a client may make while sending its request body (a body up to 64 KB: the whole body) before it gets 408; 0 = never",
     schema: integer(0, 3_600_000),
   }),
   maxRequestsPerClient: setting({

@@ -39,15 +39,18 @@ function tooLarge(limit: { bytes: number; setting: string }): ProxyError {
 export function bodyLimit(opts: BodyLimitOptions): MiddlewareHandler<AppEnv> {
   return async function bodyLimitMiddleware(c, next) {
     const raw = c.req.raw;
-    if (!raw.body) return next();
+    // Headers first: touching `raw.body` makes Bun build a JS stream around a body it reads natively.
+    const declared = raw.headers.get("content-length");
+    const chunked = raw.headers.has("transfer-encoding");
+    if (!chunked && (declared === null || declared === "0")) return next();
     const path = c.req.path;
     const route = path.startsWith(opts.basePath) ? path.slice(opts.basePath.length) || "/" : path;
     const limit = limitFor(route, opts);
     if (!limit) return next();
-    const declared = raw.headers.get("content-length");
-    if (declared !== null && !raw.headers.has("transfer-encoding")) {
+    if (declared !== null && !chunked) {
       return Number(declared) > limit.bytes ? refuse(c, route, tooLarge(limit)) : next();
     }
+    if (!raw.body) return next();
     const bytes = await readUpTo(raw.body, limit.bytes);
     if (!bytes) return refuse(c, route, tooLarge(limit));
     const headers = new Headers(raw.headers);
