@@ -95,7 +95,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   );
   routes.route("/", createNativeChatRoutes({ pipeline, progressStyle: config.progressNative }));
   // Before the OpenAI sub-app, whose /v1/* catch-all would forward /v1/messages to Ollama as it is.
-  routes.route("/", createAnthropicRoutes({ pipeline }));
+  routes.route("/", createAnthropicRoutes({ pipeline, upstream, extraModels: deps.extraModels }));
   routes.route(
     "/",
     createOpenAIRoutes({
