@@ -41,21 +41,21 @@ describe("Anthropic's Models API", () => {
 
   test("one page carries has_more, first_id and last_id", async () => {
     const page = await claude.models.list({ limit: 1 });
-    const all = await installed();
-    expect(page.data.map((m) => m.id)).toEqual([all[0]]);
+    const [first, second] = (await installed()) as [string, string];
+    expect(page.data.map((m) => m.id)).toEqual([first]);
     expect(page.has_more).toBe(true);
-    expect(page.first_id).toBe(all[0]);
-    expect(page.last_id).toBe(all[0]);
-    const before = await claude.models.list({ before_id: all[1], limit: 5 });
-    expect(before.data.map((m) => m.id)).toEqual([all[0]]);
+    expect(page.first_id).toBe(first);
+    expect(page.last_id).toBe(first);
+    const before = await claude.models.list({ before_id: second, limit: 5 });
+    expect(before.data.map((m) => m.id)).toEqual([first]);
     expect(before.has_more).toBe(false);
   });
 
   test("models.retrieve finds a model, with or without its tag, and names with a slash", async () => {
     const all = await installed();
-    const slashed = all.find((n) => n.includes("/"));
+    const slashed = all.find((n) => n.includes("/")) as string;
     expect(slashed).toBeDefined();
-    expect((await claude.models.retrieve(slashed as string)).id).toBe(slashed);
+    expect((await claude.models.retrieve(slashed)).id).toBe(slashed);
     const tagged = all.find((n) => n.endsWith(":latest")) as string;
     expect((await claude.models.retrieve(tagged.replace(/:latest$/, ""))).id).toBe(tagged);
   });
