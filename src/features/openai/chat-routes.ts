@@ -1,5 +1,6 @@
 // POST /v1/chat/completions and POST /v1/completions: the OpenAI dialect through the chat pipeline.
 import { type Context, Hono } from "hono";
+import { bodyText } from "../../http/request-body.ts";
 import { reportTurn, requestParts } from "../../http/turn-facts.ts";
 import { type PipelineDeps, runTurn } from "../../pipeline/run-turn.ts";
 import type { NativeRequest, TurnKind } from "../../pipeline/turn.ts";
@@ -30,7 +31,7 @@ const MISSING_MODEL = new OpenAIRequestError("you must provide a model parameter
 export function createOpenAIChatRoutes(deps: OpenAIChatDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const handle = (kind: TurnKind) => async (c: Context<AppEnv>) => {
-    const input = await readOpenAIJson(c.req.raw);
+    const input = readOpenAIJson(await bodyText(c));
     const translated = kind === "chat" ? translateChatRequest(input) : translateCompletionRequest(input);
     const turn = await runTurn(
       {

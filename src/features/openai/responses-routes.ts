@@ -5,6 +5,7 @@ import { reportTurn, requestParts } from "../../http/turn-facts.ts";
 import { type PipelineDeps, runTurn } from "../../pipeline/run-turn.ts";
 import type { NativeRequest } from "../../pipeline/turn.ts";
 import type { AppEnv } from "../../types.ts";
+import { decodedBodyText } from "./decompress-body.ts";
 import { readOpenAIJson } from "./read-body.ts";
 import { foldForOpenAI } from "./render.ts";
 import { renderResponsesSse } from "./responses-render.ts";
@@ -29,7 +30,7 @@ export function createOpenAIResponsesRoutes(deps: OpenAIResponsesDeps): Hono<App
   const app = new Hono<AppEnv>();
 
   app.post("/v1/responses", async (c) => {
-    const translated = translateResponsesRequest(await readOpenAIJson(c.req.raw, { compressed: true }));
+    const translated = translateResponsesRequest(readOpenAIJson(await decodedBodyText(c)));
     const turn = await runTurn(
       {
         kind: "chat",
