@@ -46,7 +46,7 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
   const registry = createAgentRegistry({
     dir: config.agentsDir,
     logger,
-    settings: input.agentSettings,
+    settings: input.agentSettings ?? config.agentSettingsMap,
     watch: config.agentsWatch,
     debounceMs: input.tuning?.agentReloadDebounceMs,
     importTimeoutMs: config.agentImportTimeoutMs,

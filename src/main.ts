@@ -1,5 +1,4 @@
 // Starts the proxy: config → logger → the composed proxy → Bun.serve, then waits for a stop signal.
-import { loadAgentSettings } from "./agents/index.ts";
 import { composeProxy } from "./compose.ts";
 import { loadConfig } from "./config/index.ts";
 import { probeUpstream } from "./features/health/probe.ts";
@@ -21,12 +20,6 @@ export async function main(): Promise<void> {
   }
   if (loaded.kind === "error") fail(loaded.message);
   const { config } = loaded;
-  let agentSettings: ReturnType<typeof loadAgentSettings> = {};
-  try {
-    agentSettings = loadAgentSettings(config.agentSettings, process.cwd());
-  } catch (err) {
-    fail(`invalid AGENT_SETTINGS: ${(err as Error).message}`);
-  }
 
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   // Log lines are written in batches: what is still pending goes out synchronously at exit.
@@ -41,7 +34,6 @@ export async function main(): Promise<void> {
     config,
     logger,
     version: PROXY_VERSION,
-    agentSettings,
     stop: cutStreams.signal,
   });
 
@@ -83,9 +75,9 @@ export async function main(): Promise<void> {
   });
 }
 
-/** One line, no stack trace, non-zero exit: what a user fixing a typo in a setting needs. */
+/** One line per problem, no stack trace, non-zero exit: what a user fixing a typo in a setting needs. */
 function fail(message: string, code = 2): never {
-  process.stderr.write(`ollama-smart-proxy: ${message}\n`);
+  for (const line of message.split("\n")) process.stderr.write(`ollama-smart-proxy: ${line}\n`);
   process.exit(code);
 }
 
