@@ -8,12 +8,13 @@ import { installGracefulStop } from "./shutdown.ts";
 import { PROXY_VERSION } from "./version.ts";
 
 export async function main(): Promise<void> {
-  const loaded = loadConfig({
+  const loadInput = {
     argv: process.argv.slice(2),
     env: process.env,
     cwd: process.cwd(),
     version: PROXY_VERSION,
-  });
+  };
+  const loaded = loadConfig(loadInput);
   if (loaded.kind === "help" || loaded.kind === "version") {
     process.stdout.write(`${loaded.text}\n`);
     process.exit(0);
@@ -30,12 +31,15 @@ export async function main(): Promise<void> {
 
   // Aborted when the shutdown grace period is over: streams still running end with its reason.
   const cutStreams = new AbortController();
-  const { app, registry, upstream, start, stop } = await composeProxy({
+  const { app, registry, upstream, start, stop, reloadConfig } = await composeProxy({
     config,
     logger,
     version: PROXY_VERSION,
     stop: cutStreams.signal,
+    // Flags and environment are the process's own; a reload reads the file again under them.
+    reloadConfig: () => loadConfig(loadInput),
   });
+  if (config.configFile) process.on("SIGHUP", () => reloadConfig());
 
   let server: ReturnType<typeof serve>;
   try {
