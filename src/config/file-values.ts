@@ -45,6 +45,7 @@ export function jsonMap(): z.ZodType<string, unknown> {
     }
     for (const [key, value] of Object.entries(v))
       if (!isMap(value)) ctx.addIssue({ code: "custom", path: [key], message: "expected a map of settings" });
-    return JSON.stringify(v);
+    // An empty map is "no settings", the same as the default.
+    return Object.keys(v).length ? JSON.stringify(v) : "";
   });
 }
