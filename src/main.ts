@@ -52,6 +52,7 @@ export async function main(): Promise<void> {
     // Credentials given in OLLAMA_URL are only ever sent upstream; the log says they are in use.
     upstream: config.ollamaUrl,
     upstreamAuth: config.ollamaAuth ? "basic" : "none",
+    configFile: config.configFile || null,
     version: PROXY_VERSION,
     startupMs: Math.round(performance.now()),
     fetchLimit: process.env.BUN_CONFIG_MAX_HTTP_REQUESTS ?? "256 (Bun default)",

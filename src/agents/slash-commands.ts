@@ -84,8 +84,10 @@ export function checkCommandChain(text: string, snapshot: AgentSnapshot): string
   switch (parsed.kind) {
     case "chain":
       return parsed.text.trim() ? `"${parsed.text.trim()}" is not a slash command` : null;
-    case "unknown":
-      return `agent /${parsed.name} is not loaded`;
+    case "unknown": {
+      const loading = snapshot.loading().length;
+      return `agent /${parsed.name} is not loaded${loading ? ` (${loading} agent files are still loading)` : ""}`;
+    }
     case "usage":
     case "too-long":
       return parsed.message;

@@ -5,6 +5,7 @@ import type { z } from "zod";
 import { closest } from "./did-you-mean.ts";
 import { configFileSchema, FILE_KEYS, type FileSettings, fromFileShape } from "./file-schema.ts";
 import { PRESET_FIELDS } from "./presets.ts";
+import { SECRET_ENV } from "./setting-types.ts";
 import { SETTINGS } from "./settings.ts";
 
 export type FileResult = { ok: true; file: FileSettings; text: string } | { ok: false; problems: string[] };
@@ -68,6 +69,7 @@ function valueAt(root: unknown, path: readonly string[]): unknown {
 /** The value as the file had it, short, and without a secret a setting says to mask. */
 function shown(path: readonly string[], value: unknown): string {
   const key = path[0] === undefined ? undefined : FILE_KEYS.get(path[0]);
+  if (key && SECRET_ENV.test(SETTINGS[key].env)) return "(hidden)";
   const redact = key ? SETTINGS[key].redact : undefined;
   let text = value === undefined ? "(missing)" : (JSON.stringify(value) ?? String(value));
   if (redact && typeof value === "string") text = JSON.stringify(redact(value));

@@ -22,6 +22,9 @@ export interface SettingSpec<T = unknown> {
   file?: z.ZodType<string, unknown>;
 }
 
+/** Settings whose variable names a secret: their values are never shown, whatever their redact rule. */
+export const SECRET_ENV = /KEY|TOKEN|SECRET|PASSWORD/i;
+
 export function integer(min: number, max: number) {
   const expected = `an integer from ${min} to ${max}`;
   return z

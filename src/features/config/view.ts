@@ -1,11 +1,9 @@
 // What GET /config shows: each setting's value in force and where it came from, secrets masked.
 import { fileKeyOf } from "../../config/file-schema.ts";
 import type { Config } from "../../config/index.ts";
+import { SECRET_ENV } from "../../config/setting-types.ts";
 import { SETTINGS, type SettingKey } from "../../config/settings.ts";
 import type { PresetStatus } from "../../models/index.ts";
-
-/** Settings that name a secret by their variable are masked even without a redact rule of their own. */
-const SECRET_NAME = /KEY|TOKEN|SECRET|PASSWORD/i;
 
 export function settingsView(config: Config) {
   const out: Record<string, { value: unknown; source: string; env: string; live: boolean }> = {};
@@ -29,7 +27,7 @@ function shownValue(config: Config, key: SettingKey): unknown {
     return config.ollamaAuth ? config.ollamaUrl.replace("://", "://***@") : config.ollamaUrl;
   // Agent settings often hold API keys: names only.
   if (key === "agentSettings") return maskedAgentSettings(config);
-  if (SECRET_NAME.test(spec.env) && value !== "" && value !== null && value !== undefined) return "***";
+  if (SECRET_ENV.test(spec.env) && value !== "" && value !== null && value !== undefined) return "***";
   if (spec.redact && typeof value === "string") return spec.redact(value);
   return value;
 }
