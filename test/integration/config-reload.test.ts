@@ -157,6 +157,24 @@ describe("live reload", () => {
     // SIGHUP's path: a reload on request, the file unchanged, changes nothing and refuses nothing.
     expect(proxy.composed.reloadConfig()).toBe(true);
   });
+  test("agent settings and unknown-command apply live: agents load again with the new settings", async () => {
+    await start("agent-settings:\n  concise: { maxSentences: 3 }\n");
+    const ollama = new Ollama({ host: proxy.url });
+    const ask = async (content: string) =>
+      (await ollama.chat({ model: "llama3.2", messages: [{ role: "user", content }], stream: false })).message
+        .content;
+    await ask("/concise hi");
+    expect(systemOf(lastChat())).toContain("at most 3 sentences");
+    expect(await ask("/nosuch hi")).toContain("/nosuch");
+    const before = fake.requestsTo("/api/chat").length;
+    edit("agent-settings:\n  concise: { maxSentences: 1 }\nunknown-command: pass\n");
+    await eventually("the agents loaded again", () => logged("agents reloaded").length > 0);
+    await ask("/concise hi");
+    expect(systemOf(lastChat())).toContain("at most 1 sentences");
+    // `pass`: the unknown command goes to the model as the user typed it.
+    expect(await ask("/nosuch hi")).toBe("You said: /nosuch hi");
+    expect(fake.requestsTo("/api/chat").length).toBe(before + 2);
+  });
 });
 
 describe("GET /config and failed presets", () => {
