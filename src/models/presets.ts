@@ -6,6 +6,7 @@ import { type AliasModel, virtualTagEntries } from "./aliases.ts";
 import type { Catalog } from "./catalog.ts";
 import { modelKey, pullRefusal } from "./names.ts";
 import type { ModelSettings } from "./types.ts";
+import { MAX_NAME_LENGTH } from "./valid-name.ts";
 
 export interface PresetLookup {
   /** The preset's name as configured. */
@@ -26,13 +27,20 @@ export interface PresetStatus {
 /** What the agents stage says about a preset's commands: null when they would all run. */
 export type AgentsCheck = (commands: string) => string | null;
 
-/** Exact spelling first, then Ollama's equivalence (`coder` ≡ `coder:latest`), as aliases. */
-export function findPreset(presets: ModelSettings["presets"], requested: string): PresetLookup | null {
-  if (!requested) return null;
-  if (Object.hasOwn(presets, requested)) return { name: requested, preset: presets[requested] as Preset };
-  const key = modelKey(requested);
-  for (const [name, preset] of Object.entries(presets)) if (modelKey(name) === key) return { name, preset };
-  return null;
+/**
+ * Finds the preset a name means: exact spelling first, then Ollama's equivalence (`coder` ≡
+ * `coder:latest`), as aliases. Built once per configuration; with no presets it costs nothing.
+ */
+export function presetFinder(presets: ModelSettings["presets"]): (requested: string) => PresetLookup | null {
+  const byKey = new Map(Object.keys(presets).map((name) => [modelKey(name), name]));
+  if (byKey.size === 0) return () => null;
+  return (requested) => {
+    if (!requested) return null;
+    if (Object.hasOwn(presets, requested)) return { name: requested, preset: presets[requested] as Preset };
+    // A name too long to be one is not even lower-cased (the model-name check refuses it later).
+    const name = requested.length > MAX_NAME_LENGTH ? undefined : byKey.get(modelKey(requested));
+    return name === undefined ? null : { name, preset: presets[name] as Preset };
+  };
 }
 
 /** Why the base model cannot be had, judged from the last model list (unknown = no problem). */

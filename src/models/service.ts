@@ -3,7 +3,7 @@
 import { ModelUnavailableError } from "../errors.ts";
 import type { Catalog } from "./catalog.ts";
 import { isCloudModel, modelKey, pullRefusal } from "./names.ts";
-import { type AgentsCheck, findPreset } from "./presets.ts";
+import { type AgentsCheck, presetFinder } from "./presets.ts";
 import type { PullManager } from "./pull-manager.ts";
 import { type PullWaitTiming, waitForPull } from "./pull-wait.ts";
 import type { ModelService, ModelSettings } from "./types.ts";
@@ -31,11 +31,12 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
   /** Exact spelling first, then Ollama's equivalence (`gpt-4o-mini` ≡ `gpt-4o-mini:latest`). */
   const target = (name: string): string | undefined =>
     Object.hasOwn(config.modelAliases, name) ? config.modelAliases[name] : aliases.get(modelKey(name));
+  const findPreset = presetFinder(config.presets);
   const resolve = (requested: string): string => {
     const name = requested === "" ? config.defaultModel : requested;
     if (!name) return "";
     // A preset stands for its base model (which may be an alias); its agents are the pipeline's job.
-    const preset = findPreset(config.presets, name);
+    const preset = findPreset(name);
     return resolveName(preset ? preset.preset.model : name);
   };
   const resolveName = (name: string): string => {
@@ -77,7 +78,7 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
     resolve,
     ensure,
     keepAliveFor,
-    preset: (requested) => findPreset(config.presets, requested || config.defaultModel),
+    preset: (requested) => findPreset(requested || config.defaultModel),
     presetProblem: ({ preset }) =>
       preset.agents && deps.agentsCheck ? deps.agentsCheck(preset.agents) : null,
   };
