@@ -3,7 +3,8 @@
 // reader and forwarder after this sees a complete body of bounded size.
 import type { Context, MiddlewareHandler } from "hono";
 import { isAbortError } from "../abort.ts";
-import { ollamaErrorResponse, openAIErrorResponse, ProxyError } from "../errors.ts";
+import { ProxyError } from "../errors.ts";
+import { errorResponseFor, routeOf } from "../http/dialect-errors.ts";
 import { concatBytes } from "../streams/concat-bytes.ts";
 import { stallGuard } from "../streams/stall-guard.ts";
 import type { AppEnv } from "../types.ts";
@@ -66,7 +67,7 @@ export function bodyIntake(opts: BodyIntakeOptions): MiddlewareHandler<AppEnv> {
     const chunked = raw.headers.has("transfer-encoding");
     if (!chunked && (header === null || header === "0")) return next();
     const path = c.req.path;
-    const route = path.startsWith(opts.basePath) ? path.slice(opts.basePath.length) || "/" : path;
+    const route = routeOf(path, opts.basePath);
     const limit = limitFor(route, opts);
     if (!limit) return streamThrough(c, next, opts.timeoutMs);
     const declared = chunked ? Number.NaN : Number(header);
@@ -198,11 +199,11 @@ async function streamThrough(c: Context<AppEnv>, next: () => Promise<void>, ms: 
   if (stalled) closeAfter(c.res);
 }
 
-/** The answer for a refused body, in the route's dialect: OpenAI's envelope under /v1, Ollama's elsewhere. */
-export function refuse(c: Context<AppEnv>, route: string, err: ProxyError): Response {
+/** The answer for a refused body, in the route's dialect. */
+function refuse(c: Context<AppEnv>, route: string, err: ProxyError): Response {
   // Recorded like a thrown error, so the access line says why (outcome "error").
   c.error = err;
-  return route.startsWith("/v1/") ? openAIErrorResponse(err) : ollamaErrorResponse(err.status, err.message);
+  return errorResponseFor(route, err, c.get("request")?.id);
 }
 
 /** The rest of a refused body never comes, so the connection cannot carry another request. */
