@@ -3,10 +3,15 @@
 import { type AgentRegistry, type AgentSettingsMap, createAgentRegistry } from "./agents/index.ts";
 import { createApp } from "./app.ts";
 import type { Config } from "./config/index.ts";
+import { createEventsRoutes } from "./features/events/routes.ts";
 import { createModelFeature, type ModelFeature } from "./features/models/index.ts";
 import { createPluginsRoutes } from "./features/plugins/routes.ts";
 import type { Logger } from "./log.ts";
+import { createProxyMetrics } from "./metrics/proxy-metrics.ts";
 import type { PullWaitTiming } from "./models/pull-wait.ts";
+import { EventBus } from "./observe/event-bus.ts";
+import { pullObserver } from "./observe/pull-observer.ts";
+import { createTracingFromConfig } from "./observe/tracing-config.ts";
 import { createAgentStage } from "./pipeline/agent-stage.ts";
 import { createUpstreamClient, type FetchLike, type UpstreamClient } from "./upstream/client.ts";
 
@@ -36,6 +41,10 @@ export interface ComposedProxy {
 
 export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> {
   const { config, logger } = input;
+  // Observability: one record per request feeds the metrics, the request's span and the event stream.
+  const metrics = createProxyMetrics();
+  const events = new EventBus(() => metrics.llm.subscriberDropped());
+  const tracing = createTracingFromConfig(config, input.version, (n) => metrics.llm.spansDropped(n));
   const upstream = createUpstreamClient({
     baseUrl: config.ollamaUrl,
     auth: config.ollamaAuth,
@@ -53,9 +62,16 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     timeoutMs: config.agentTimeoutMs,
     memoryLimitMb: config.agentMemoryMb,
     idleMs: input.tuning?.agentIdleMs,
+    onEvent: (event) => events.publish(event),
   });
   // Not awaited: agent files load in the background and join the snapshot as each one is ready.
-  const models = createModelFeature({ config, upstream, logger, timing: input.tuning?.pullTiming });
+  const models = createModelFeature({
+    config,
+    upstream,
+    logger,
+    timing: input.tuning?.pullTiming,
+    pullObserver: pullObserver({ metrics: metrics.llm, events, tracing }),
+  });
   const app = createApp({
     config,
     logger,
@@ -71,8 +87,13 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     models: models.service,
     health: { agents: () => registry.counts(), sections: { models: models.health } },
     extraModels: models.extraModels,
-    features: [models.routes, createPluginsRoutes({ registry })],
+    features: [
+      models.routes,
+      createPluginsRoutes({ registry }),
+      createEventsRoutes({ events, buffer: config.eventsBuffer }),
+    ],
     stop: input.stop,
+    observe: { metrics, tracing, events },
   });
   return {
     app,
@@ -83,6 +104,7 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     stop() {
       registry.close();
       models.stop();
+      void tracing?.shutdown();
     },
   };
 }

@@ -4,7 +4,7 @@ import type { UpstreamClient } from "../upstream/client.ts";
 import type { TagEntry } from "../wire/ollama.ts";
 import { type AliasModel, aliasModels, aliasTagEntries } from "./aliases.ts";
 import { type Catalog, createCatalog } from "./catalog.ts";
-import { PullManager } from "./pull-manager.ts";
+import { PullManager, type PullObserver } from "./pull-manager.ts";
 import type { PullWaitTiming } from "./pull-wait.ts";
 import { createModelService } from "./service.ts";
 import { type ModelStatus, modelStatus } from "./status.ts";
@@ -13,7 +13,7 @@ import { createWarmer } from "./warm.ts";
 
 export type { AliasModel } from "./aliases.ts";
 export { isCloudModel, modelKey } from "./names.ts";
-export type { PullManager } from "./pull-manager.ts";
+export type { PullManager, PullObserver } from "./pull-manager.ts";
 export type { ModelStatus } from "./status.ts";
 export { invalidModelName, isValidModelName } from "./valid-name.ts";
 
@@ -23,6 +23,8 @@ export interface ModelCoreDeps {
   logger: Logger;
   /** Progress pacing for pulls (tests shorten it); defaults from PROGRESS_AFTER_MS and ~1 s. */
   timing?: Partial<PullWaitTiming>;
+  /** Told of every pull (metrics, events, traces). */
+  pullObserver?: PullObserver;
 }
 
 export interface ModelCore {
@@ -46,6 +48,7 @@ export function createModelCore(deps: ModelCoreDeps): ModelCore {
     logger,
     retryAfterMs: config.pullRetryAfterMs,
     graceMs: config.pullGraceMs,
+    observer: deps.pullObserver,
     onPulled: (model) => {
       catalog.markInstalled(model);
       if (warmer.wantsAfterPull(model)) void warmer.load(model);
