@@ -20,7 +20,13 @@ export interface Knobs extends FakeBehaviour {
   metrics: Record<string, number>;
 }
 
-const METRIC_KNOBS = ["prompt_eval_count", "eval_count", "load_duration", "prompt_eval_duration", "eval_duration"];
+const METRIC_KNOBS = [
+  "prompt_eval_count",
+  "eval_count",
+  "load_duration",
+  "prompt_eval_duration",
+  "eval_duration",
+];
 
 /** A count header: "" / "null" / "none" clears a default; anything unparsable is ignored. */
 function countHeader(headers: Headers, name: string): number | null | undefined {
