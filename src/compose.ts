@@ -25,7 +25,15 @@ export interface ComposeInput {
   /** Aborted when the shutdown grace period is over: streams still running end with its reason. */
   stop?: AbortSignal;
   /** Pacing that only tests change: pull progress texts, the agents folder's reload debounce, agent idle time. */
-  tuning?: { pullTiming?: Partial<PullWaitTiming>; agentReloadDebounceMs?: number; agentIdleMs?: number };
+  tuning?: {
+    pullTiming?: Partial<PullWaitTiming>;
+    agentReloadDebounceMs?: number;
+    agentIdleMs?: number;
+    /** How long finished spans wait to be sent in a batch (1 s; tests shorten it). */
+    traceExportDelayMs?: number;
+    /** Longest one export (with its retries) may take (10 s). */
+    traceExportTimeoutMs?: number;
+  };
 }
 
 export interface ComposedProxy {
@@ -44,7 +52,10 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
   // Observability: one record per request feeds the metrics, the request's span and the event stream.
   const metrics = createProxyMetrics();
   const events = new EventBus(() => metrics.llm.subscriberDropped());
-  const tracing = createTracingFromConfig(config, input.version, (n) => metrics.llm.spansDropped(n));
+  const tracing = createTracingFromConfig(config, input.version, (n) => metrics.llm.spansDropped(n), {
+    scheduledDelayMs: input.tuning?.traceExportDelayMs,
+    exportTimeoutMs: input.tuning?.traceExportTimeoutMs,
+  });
   const upstream = createUpstreamClient({
     baseUrl: config.ollamaUrl,
     auth: config.ollamaAuth,

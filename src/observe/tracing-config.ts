@@ -1,11 +1,12 @@
 // Tracing from the settings: off unless an OTLP endpoint is configured.
 import type { Config } from "../config/index.ts";
-import { createTracing, type Tracing, tracesUrl } from "./tracing.ts";
+import { createTracing, type Tracing, type TracingSettings, tracesUrl } from "./tracing.ts";
 
 export function createTracingFromConfig(
   config: Config,
   version: string,
   onDropped: (spans: number) => void,
+  tuning: Pick<TracingSettings, "scheduledDelayMs" | "exportTimeoutMs"> = {},
 ): Tracing | null {
   const url = tracesUrl(config.otelEndpoint, config.otelTracesEndpoint);
   if (!url) return null;
@@ -18,6 +19,7 @@ export function createTracingFromConfig(
       sampler: config.otelSampler,
       samplerArg: config.otelSamplerArg,
       captureContent: config.otelCaptureContent,
+      ...tuning,
     },
     onDropped,
   );
