@@ -32,18 +32,18 @@ type AnyValue = {
   arrayValue?: { values?: AnyValue[] };
 };
 
-function valueOf(v: AnyValue | undefined): unknown {
+function anyValue(v: AnyValue | undefined): unknown {
   if (!v) return undefined;
   if (v.stringValue !== undefined) return v.stringValue;
   if (v.intValue !== undefined) return Number(v.intValue);
   if (v.doubleValue !== undefined) return v.doubleValue;
   if (v.boolValue !== undefined) return v.boolValue;
-  if (v.arrayValue) return (v.arrayValue.values ?? []).map(valueOf);
+  if (v.arrayValue) return (v.arrayValue.values ?? []).map(anyValue);
   return undefined;
 }
 
 function attributes(list: Array<{ key: string; value: AnyValue }> | undefined): Record<string, unknown> {
-  return Object.fromEntries((list ?? []).map((a) => [a.key, valueOf(a.value)]));
+  return Object.fromEntries((list ?? []).map((a) => [a.key, anyValue(a.value)]));
 }
 
 export function startOtlpReceiver(opts: { hang?: boolean } = {}): OtlpReceiver {
