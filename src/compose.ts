@@ -41,6 +41,8 @@ export interface ComposedProxy {
   registry: AgentRegistry;
   models: ModelFeature;
   upstream: UpstreamClient;
+  /** What GET /events subscribers read; anything may publish to it. */
+  events: EventBus;
   /** Background work once the server listens: reads the model list, warms WARM_MODELS up. */
   start(): Promise<void>;
   /** Stops watching the agents folder and stops warm-ups and pulls in flight. */
@@ -111,6 +113,7 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     registry,
     models,
     upstream,
+    events,
     start: () => models.start(),
     stop() {
       registry.close();
