@@ -110,9 +110,8 @@ test("pull progress and its end, a model load, and an agents reload", async () =
     model: "tinyllama",
     outcome: "ok",
   });
-  expect((events.find((e) => e.event === "agents.reloaded")?.data.loaded as string[]).length).toBeGreaterThan(
-    0,
-  );
+  const reloaded = events.find((e) => e.event === "agents.reloaded")?.data.loaded as string[] | undefined;
+  expect(reloaded?.length).toBeGreaterThan(0);
   const metrics = await (await fetch(`${proxy.url}/metrics`)).text();
   expect(metrics).toMatch(/proxy_pulls_total\{model="tinyllama[^"]*",outcome="ok"\} 1/);
 });
