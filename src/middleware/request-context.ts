@@ -48,7 +48,6 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
     const route = c.req.path.slice(opts.basePath.length) || "/";
     const span = opts.tracing?.begin(raw.headers, `${c.req.method} ${routeLabel(route)}`, {
       "http.request.method": c.req.method,
-      "url.path": route,
     });
     const scope: RequestScope = {
       id,

@@ -21,7 +21,6 @@ export function callAttributes(call: UpstreamCall, captureContent: boolean): Att
     "gen_ai.provider.name": "ollama",
     "gen_ai.request.model": call.model,
     "gen_ai.request.stream": call.stream,
-    "url.path": call.path,
   };
   if (call.agent) a["proxy.agent.name"] = call.agent;
   for (const [option, value] of Object.entries(call.params ?? {})) {
@@ -74,12 +73,13 @@ export interface RequestSummary {
 }
 
 export function requestEndAttributes(r: RequestSummary): Attributes {
+  // Kept short: every attribute is paid for on each request when everything is sampled. The
+  // upstream call's span has the GenAI details; this one says what the client asked and got.
   const a: Attributes = {
     "http.response.status_code": r.status,
     "http.route": r.route,
-    "proxy.outcome": r.outcome,
-    "proxy.dialect": r.dialect,
   };
+  if (r.outcome !== "ok") a["proxy.outcome"] = r.outcome;
   if (r.model) a["gen_ai.response.model"] = r.model;
   if (r.requestedModel) a["gen_ai.request.model"] = r.requestedModel;
   if (r.agents?.length) a["proxy.agents"] = [...r.agents];

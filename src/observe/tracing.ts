@@ -12,7 +12,6 @@ import {
   trace,
 } from "@opentelemetry/api";
 import { ExportResultCode, W3CTraceContextPropagator } from "@opentelemetry/core";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import {
   BatchSpanProcessor,
@@ -21,6 +20,7 @@ import {
   TracerProvider,
 } from "@opentelemetry/sdk-trace";
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
+import { createOtlpExporter } from "./otlp-exporter.ts";
 import type { CallHandle, HookFact, SpanParent, UpstreamCall } from "./probe.ts";
 import { type SamplerSettings, samplerFrom } from "./sampler.ts";
 import {
@@ -74,9 +74,9 @@ export function tracesUrl(endpoint: string, tracesEndpoint: string): string {
 export function createTracing(settings: TracingSettings, onDropped: (spans: number) => void): Tracing {
   const maxQueueSize = settings.maxQueueSize ?? 2048;
   const exportTimeoutMillis = settings.exportTimeoutMs ?? 10_000;
-  const otlp = new OTLPTraceExporter({
+  const otlp = createOtlpExporter({
     url: settings.url,
-    headers: { ...settings.headers },
+    headers: settings.headers,
     timeoutMillis: exportTimeoutMillis,
   });
   // Spans handed to the batch processor and not yet taken by an export: the bound checked below.
@@ -90,7 +90,7 @@ export function createTracing(settings: TracingSettings, onDropped: (spans: numb
       });
     },
     shutdown: () => otlp.shutdown(),
-    forceFlush: () => otlp.forceFlush(),
+    forceFlush: () => otlp.forceFlush?.() ?? Promise.resolve(),
   };
   const batch = new BatchSpanProcessor({
     exporter,

@@ -33,9 +33,17 @@ export function usageFromChunk(chunk: InferenceChunk): Usage {
  * `logprobs` (written after the metrics) or a long tail fall back to one parse of the whole object.
  */
 const TAIL_BYTES = 1024;
-const FIELDS =
-  /"(prompt_eval_count|eval_count|load_duration|prompt_eval_duration|eval_duration|total_duration|done_reason)":\s*(\d+|"[a-z_]{1,32}")/g;
 const decoder = new TextDecoder();
+
+/** Field → where it goes; counts stay counts, Ollama's nanoseconds become milliseconds. */
+const NUMBERS: ReadonlyArray<readonly [string, keyof Usage, number]> = [
+  ['"prompt_eval_count":', "inputTokens", 1],
+  ['"eval_count":', "outputTokens", 1],
+  ['"load_duration":', "loadMs", NS_PER_MS],
+  ['"prompt_eval_duration":', "promptEvalMs", NS_PER_MS],
+  ['"eval_duration":', "evalMs", NS_PER_MS],
+  ['"total_duration":', "totalMs", NS_PER_MS],
+];
 
 export function scanUsage(bytes: Uint8Array): Usage | null {
   const from = Math.max(0, bytes.byteLength - TAIL_BYTES);
@@ -47,33 +55,16 @@ export function scanUsage(bytes: Uint8Array): Usage | null {
   }
   const u: Usage = {};
   let found = false;
-  for (const m of tail.matchAll(FIELDS)) {
-    const value = m[2] as string;
+  for (const [key, field, divisor] of NUMBERS) {
+    const at = tail.lastIndexOf(key);
+    if (at === -1) continue;
+    const value = Number.parseInt(tail.slice(at + key.length, at + key.length + 24), 10);
+    if (!Number.isFinite(value)) continue;
+    (u as Record<string, number>)[field] = value / divisor;
     found = true;
-    switch (m[1]) {
-      case "prompt_eval_count":
-        u.inputTokens = Number(value);
-        break;
-      case "eval_count":
-        u.outputTokens = Number(value);
-        break;
-      case "load_duration":
-        u.loadMs = Number(value) / NS_PER_MS;
-        break;
-      case "prompt_eval_duration":
-        u.promptEvalMs = Number(value) / NS_PER_MS;
-        break;
-      case "eval_duration":
-        u.evalMs = Number(value) / NS_PER_MS;
-        break;
-      case "total_duration":
-        u.totalMs = Number(value) / NS_PER_MS;
-        break;
-      case "done_reason":
-        u.finishReason = value.slice(1, -1);
-        break;
-    }
   }
+  const reason = /"done_reason":"([a-z_]{1,32})"/.exec(tail);
+  if (reason) u.finishReason = reason[1];
   return found || from === 0 ? u : parsed(bytes);
 }
 
