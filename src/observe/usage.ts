@@ -30,7 +30,7 @@ export function usageFromChunk(chunk: InferenceChunk): Usage {
 /**
  * Ollama writes its metrics last in a final object (after `message` or `response`, and `context`),
  * so they lie in the last few hundred bytes: only that tail is decoded and searched. Answers with
- * `logprobs` (written after the metrics) or a long tail fall back to one parse of the whole object.
+ * `logprobs` (written after the metrics) fall back to one parse of the whole object.
  */
 const TAIL_BYTES = 1024;
 const decoder = new TextDecoder();
@@ -48,11 +48,8 @@ const NUMBERS: ReadonlyArray<readonly [string, keyof Usage, number]> = [
 export function scanUsage(bytes: Uint8Array): Usage | null {
   const from = Math.max(0, bytes.byteLength - TAIL_BYTES);
   const tail = decoder.decode(from === 0 ? bytes : bytes.subarray(from));
-  if (!tail.includes('"done":true')) {
-    // `done` comes before the metrics; in a long tail (logprobs) parse the object once.
-    if (from === 0 || !decoder.decode(bytes).includes('"done":true')) return null;
-    return parsed(bytes);
-  }
+  // Only a final object carries these keys, and unquoted (text inside strings has its quotes
+  // escaped); the last occurrence is Ollama's own, after anything an answer nests.
   const u: Usage = {};
   let found = false;
   for (const [key, field, divisor] of NUMBERS) {
@@ -63,9 +60,10 @@ export function scanUsage(bytes: Uint8Array): Usage | null {
     (u as Record<string, number>)[field] = value / divisor;
     found = true;
   }
+  if (!found) return from > 0 ? parsed(bytes) : tail.includes('"done":true') ? u : null;
   const reason = /"done_reason":"([a-z_]{1,32})"/.exec(tail);
   if (reason) u.finishReason = reason[1];
-  return found || from === 0 ? u : parsed(bytes);
+  return u;
 }
 
 function parsed(bytes: Uint8Array): Usage | null {
