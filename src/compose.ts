@@ -54,7 +54,7 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
   // Observability: one record per request feeds the metrics, the request's span and the event stream.
   const metrics = createProxyMetrics();
   const events = new EventBus(() => metrics.llm.subscriberDropped());
-  const tracing = createTracingFromConfig(config, input.version, (n) => metrics.llm.spansDropped(n), {
+  const tracing = await createTracingFromConfig(config, input.version, (n) => metrics.llm.spansDropped(n), {
     scheduledDelayMs: input.tuning?.traceExportDelayMs,
     exportTimeoutMs: input.tuning?.traceExportTimeoutMs,
   });

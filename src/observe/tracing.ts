@@ -64,13 +64,6 @@ const headerGetter: TextMapGetter<Headers> = {
   keys: (h) => [...h.keys()],
 };
 
-/** The traces URL the standard variables give, or "" when tracing is off. */
-export function tracesUrl(endpoint: string, tracesEndpoint: string): string {
-  if (tracesEndpoint) return tracesEndpoint;
-  if (!endpoint) return "";
-  return `${endpoint.replace(/\/+$/, "")}/v1/traces`;
-}
-
 export function createTracing(settings: TracingSettings, onDropped: (spans: number) => void): Tracing {
   const maxQueueSize = settings.maxQueueSize ?? 2048;
   const exportTimeoutMillis = settings.exportTimeoutMs ?? 10_000;

@@ -60,7 +60,9 @@ export function scanUsage(bytes: Uint8Array): Usage | null {
     (u as Record<string, number>)[field] = value / divisor;
     found = true;
   }
-  if (!found) return from > 0 ? parsed(bytes) : tail.includes('"done":true') ? u : null;
+  if (!found && from > 0) return parsed(bytes);
+  // A load or unload answer has no counts, only its reason.
+  if (!found && !tail.includes('"done":true')) return null;
   const reason = /"done_reason":"([a-z_]{1,32})"/.exec(tail);
   if (reason) u.finishReason = reason[1];
   return u;

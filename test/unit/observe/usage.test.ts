@@ -53,3 +53,9 @@ test("text that merely looks like the fields, and unfinished answers, give nothi
   expect(scanUsage(bytes({ model: "m", message: { content: '"eval_count":99' }, done: false }))).toBeNull();
   expect(scanUsage(new TextEncoder().encode("not json"))).toBeNull();
 });
+
+test("a load answer has no counts, only its reason", () => {
+  expect(scanUsage(bytes({ model: "m", response: "", done: true, done_reason: "load" }))).toEqual({
+    finishReason: "load",
+  });
+});
