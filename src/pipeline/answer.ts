@@ -64,7 +64,12 @@ export async function* answerEvents(
     }
     if (body.stream === false) {
       const chunk = await oneObject(res, deps.upstream.baseUrl);
-      reportDone(input, span, chunk);
+      reportDone(
+        input,
+        span,
+        chunk,
+        input.probe?.capturesContent ? chunkContent(input.kind, chunk) : undefined,
+      );
       yield { type: "chunk", chunk };
       return;
     }

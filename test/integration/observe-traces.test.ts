@@ -163,3 +163,36 @@ test("with tracing off, a client's traceparent reaches the upstream as it was se
     await proxy.stop();
   }
 });
+
+test("prompt and completion text are in the spans only when content capture is on", async () => {
+  const receiver = startOtlpReceiver();
+  const proxy = await startProxy({
+    upstreamUrl: fake.url,
+    settings: { otelEndpoint: receiver.url, otelCaptureContent: true },
+    tuning: { traceExportDelayMs: 20 },
+  });
+  try {
+    for (const stream of [true, false]) {
+      const res = await fetch(`${proxy.url}/v1/chat/completions`, {
+        method: "POST",
+        body: JSON.stringify({
+          model: "llama3.2",
+          stream,
+          messages: [{ role: "user", content: `tell me ${stream}` }],
+        }),
+      });
+      await res.text();
+    }
+    const spans = await receiver.waitFor((all) => all.filter((s) => s.kind === 3).length === 2);
+    for (const stream of [true, false]) {
+      const call = spans.find(
+        (s) => s.kind === 3 && String(s.attributes["gen_ai.input.messages"]).includes(`tell me ${stream}`),
+      );
+      expect(call, `stream ${stream}`).toBeDefined();
+      expect(String(call?.attributes["gen_ai.output.messages"])).toContain(`You said: tell me ${stream}`);
+    }
+  } finally {
+    await proxy.stop();
+    await receiver.stop();
+  }
+});
