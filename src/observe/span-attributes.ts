@@ -67,8 +67,6 @@ export interface RequestSummary {
   model?: string;
   requestedModel?: string;
   agents?: readonly string[];
-  inputTokens?: number;
-  outputTokens?: number;
   dialect: string;
 }
 
@@ -83,8 +81,6 @@ export function requestEndAttributes(r: RequestSummary): Attributes {
   if (r.model) a["gen_ai.response.model"] = r.model;
   if (r.requestedModel) a["gen_ai.request.model"] = r.requestedModel;
   if (r.agents?.length) a["proxy.agents"] = [...r.agents];
-  if (r.inputTokens !== undefined) a["gen_ai.usage.input_tokens"] = r.inputTokens;
-  if (r.outputTokens !== undefined) a["gen_ai.usage.output_tokens"] = r.outputTokens;
   if (r.status >= 500) a["error.type"] = String(r.status);
   else if (r.outcome !== "ok" && r.outcome !== "cancelled") a["error.type"] = r.outcome;
   return a;

@@ -150,9 +150,8 @@ function requestSpan(tracer: Tracer, span: Span, ctx: Context, captureContent: b
         { kind: SpanKind.CLIENT, attributes: callAttributes(call, captureContent) },
         ctx,
       );
-      const childCtx = trace.setSpan(ctx, child);
       return {
-        inject: (headers) => propagator.inject(childCtx, headers, { set: (h, k, v) => h.set(k, v) }),
+        inject: (headers) => injectTraceparent(child, headers),
         end(outcome = {}) {
           child.setAttributes(callEndAttributes(call, outcome, startedAt, captureContent));
           if (outcome.error !== undefined) {
@@ -184,6 +183,15 @@ function requestSpan(tracer: Tracer, span: Span, ctx: Context, captureContent: b
       span.end();
     },
   };
+}
+
+/** W3C trace context for the upstream: what the propagator writes, without building a context for it. */
+function injectTraceparent(span: Span, headers: Headers): void {
+  const { traceId, spanId, traceFlags, traceState } = span.spanContext();
+  headers.set("traceparent", `00-${traceId}-${spanId}-0${traceFlags & 1}`);
+  const state = traceState?.serialize();
+  if (state) headers.set("tracestate", state);
+  else headers.delete("tracestate");
 }
 
 function errorText(err: unknown): string {
