@@ -1,7 +1,8 @@
-// Gives every request an id and a bound logger, lifts Bun's idle cut-off while it runs, meters streamed
-// bodies and writes the one access record per request — the only place that record is assembled.
-import type { Context, MiddlewareHandler } from "hono";
-import { ProxyError } from "../errors.ts";
+// Gives every request an id, a bound logger and a probe, lifts Bun's idle cut-off while it runs,
+// meters streamed bodies and, once the answer is over, has the one request record assembled
+// (request-record.ts) — the only place that record is made.
+import type { MiddlewareHandler } from "hono";
+import { ProxyError, toProxyError } from "../errors.ts";
 import { CLIENT_CLOSED } from "../http/error-handler.ts";
 import type { Logger } from "../log.ts";
 import type { ProxyMetrics } from "../metrics/proxy-metrics.ts";
@@ -10,9 +11,10 @@ import type { EventBus } from "../observe/event-bus.ts";
 import { RequestProbe } from "../observe/probe.ts";
 import type { Tracing } from "../observe/tracing.ts";
 import { scanUsage } from "../observe/usage.ts";
-import type { AccessRecord, AppEnv, Outcome, RequestScope } from "../types.ts";
+import type { AppEnv, RequestScope } from "../types.ts";
+import { upstreamBrokeOff } from "../upstream/network-error.ts";
 import { dialectOf } from "./dialect.ts";
-import { publishRecord } from "./record-events.ts";
+import { assembleRecord } from "./request-record.ts";
 import { requestTimeoutSeconds } from "./request-timeout.ts";
 import { type Ending, isStreamedType, meter } from "./stream-meter.ts";
 
@@ -78,7 +80,7 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
     const ended = (end: Ending) => {
       c.env?.timeout?.(raw, opts.idleTimeoutSeconds);
       if (onEnds) for (const fn of onEnds) fn();
-      const record = finish(c, scope, opts, end);
+      const record = assembleRecord(c, scope, opts, end);
       span?.finish({ ...record, route: routeLabel(record.route) });
     };
     await next();
@@ -97,14 +99,21 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
     if (res.body && res.status === 200 && wantsUsage(scope.probe, route, contentType)) {
       // Ollama's own one-object answer, relayed untouched: read (it arrives whole anyway) to find
       // its counts in its last bytes, then sent on as the same bytes.
-      const bytes = await res.bytes().catch(() => null);
-      if (bytes) {
-        const usage = scanUsage(bytes);
-        if (usage) scope.probe.usage(usage);
-        c.res = new Response(bytes, { status: res.status, statusText: res.statusText, headers: res.headers });
-        ended({ bytes: bytes.byteLength });
+      let bytes: Uint8Array;
+      try {
+        bytes = await res.bytes();
+      } catch (err) {
+        // Broken off before its end: nothing was sent yet, so the client gets a 502 saying so.
+        const failure = toProxyError(upstreamBrokeOff(opts.upstreamUrl, err));
+        c.res = Response.json({ error: failure.message }, { status: failure.status });
+        ended({ failure });
         return;
       }
+      const usage = scanUsage(bytes);
+      if (usage) scope.probe.usage(usage);
+      c.res = new Response(bytes, { status: res.status, statusText: res.statusText, headers: res.headers });
+      ended({ bytes: bytes.byteLength });
+      return;
     }
     const length = res.headers.get("content-length");
     ended({ bytes: length ? Number(length) : undefined });
@@ -118,104 +127,4 @@ function wantsUsage(probe: RequestProbe, route: string, contentType: string | nu
     (route === "/api/chat" || route === "/api/generate") &&
     !!contentType?.includes("json")
   );
-}
-
-function finish(
-  c: Context<AppEnv>,
-  scope: RequestScope,
-  opts: RequestContextOptions,
-  end: Ending,
-): AccessRecord {
-  const status = c.res.status;
-  const thrown = c.error ? (c.error instanceof ProxyError ? c.error : null) : null;
-  const inBand = c.get("streamError");
-  const failed = thrown ?? inBand;
-  let outcome: Outcome = "ok";
-  let error: string | undefined;
-  if (end.cancelled || status === CLIENT_CLOSED) outcome = "cancelled";
-  else if (end.failure !== undefined)
-    [outcome, error] = [end.failure.origin === "upstream" ? "upstream_error" : "error", end.failure.message];
-  else if (failed)
-    [outcome, error] = [failed.origin === "upstream" ? "upstream_error" : "error", failed.message];
-  else if (c.error) [outcome, error] = ["error", c.error.message];
-  else if (status >= 500) outcome = "error";
-  const path = c.req.path;
-  const route = path.slice(opts.basePath.length) || "/";
-  const probe = scope.probe;
-  probe.settle();
-  const record: AccessRecord = {
-    id: scope.id,
-    startedAt: Date.now() - (performance.now() - scope.startedAt),
-    method: c.req.method,
-    path,
-    route,
-    dialect: dialectOf(route),
-    status,
-    outcome,
-    error,
-    model: c.get("model"),
-    agents: c.get("agents"),
-    durationMs: round(performance.now() - scope.startedAt),
-    bytes: end.bytes,
-    ttfbMs: end.ttfbMs,
-  };
-  const requested = c.get("requestedModel");
-  if (requested !== undefined && requested !== record.model) record.requestedModel = clip(requested);
-  addTurnFacts(record, probe, scope.startedAt, isStreamedType(c.res.headers.get("content-type")));
-  if (opts.accessLog) writeAccessLine(scope.logger, record);
-  opts.metrics.finished(record);
-  if (opts.events?.size) publishRecord(opts.events, record);
-  return record;
-}
-
-/** The pipeline's facts (tokens, Ollama's durations, first token, hooks, agents' calls) into the record. */
-function addTurnFacts(record: AccessRecord, probe: RequestProbe, startedAt: number, streamed: boolean): void {
-  const u = probe.usageFacts;
-  if (record.route === "/api/generate" || record.route === "/v1/completions")
-    record.operation = "text_completion";
-  else if (u || probe.calls.length) record.operation = "chat";
-  if (u) {
-    record.stream = streamed;
-    if (u.inputTokens !== undefined) record.inputTokens = u.inputTokens;
-    if (u.outputTokens !== undefined) record.outputTokens = u.outputTokens;
-    if (u.finishReason !== undefined) record.finishReason = u.finishReason;
-    if (u.loadMs !== undefined) record.loadMs = round(u.loadMs);
-    if (u.evalMs !== undefined) record.evalMs = round(u.evalMs);
-  }
-  if (probe.firstTokenAt !== undefined && streamed) record.ttftMs = round(probe.firstTokenAt - startedAt);
-  if (probe.hooks.length) record.hooks = probe.hooks;
-  const agentCalls = probe.calls.filter((call) => call.agent !== undefined);
-  if (agentCalls.length) record.agentCalls = agentCalls;
-}
-
-/** A client-sent name is kept, but not at any length. */
-function clip(text: string): string {
-  return text.length <= 200 ? text : `${text.slice(0, 200)}…`;
-}
-
-/** The one line per request: method, path, status, model, tokens, duration, bytes, TTFB and TTFT. */
-function writeAccessLine(logger: Logger, r: AccessRecord): void {
-  logger[r.status >= 500 ? "warn" : "info"]("request", {
-    method: r.method,
-    path: r.path,
-    status: r.status,
-    model: r.model,
-    requestedModel: r.requestedModel,
-    agents: r.agents,
-    durationMs: r.durationMs,
-    bytes: r.bytes,
-    ttfbMs: r.ttfbMs,
-    ttftMs: r.ttftMs,
-    inputTokens: r.inputTokens,
-    outputTokens: r.outputTokens,
-    outcome: r.outcome,
-    error: r.error,
-    upstream: r.upstream,
-    key: r.key,
-    preset: r.preset,
-  });
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 10) / 10;
 }

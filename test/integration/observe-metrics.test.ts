@@ -120,3 +120,33 @@ test("model labels are capped: made-up names beyond the cap are counted as other
     "a",
   ]);
 });
+
+test("a one-object answer that breaks off mid-body (read for its counts) is a 502 in Ollama's shape", async () => {
+  const broken = await startProxy({
+    upstreamUrl: fake.url,
+    fetch: async (input, init) => {
+      const res = await fetch(input, init);
+      if (!String(input).endsWith("/api/chat")) return res;
+      const head = new TextEncoder().encode('{"model":"llama3.2","message":{"role":"assi');
+      const body = new ReadableStream<Uint8Array>({
+        start(c) {
+          c.enqueue(head);
+          c.error(new Error("socket closed"));
+        },
+      });
+      return new Response(body, { status: 200, headers: res.headers });
+    },
+  });
+  try {
+    const res = await fetch(`${broken.url}/api/chat`, {
+      method: "POST",
+      body: JSON.stringify({ model: "llama3.2", stream: false, messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(res.status).toBe(502);
+    expect((await res.json()).error).toContain("upstream");
+    const line = broken.logs.findLast((l) => l.msg === "request" && l.path === "/api/chat");
+    expect(line?.outcome).toBe("upstream_error");
+  } finally {
+    await broken.stop();
+  }
+});
