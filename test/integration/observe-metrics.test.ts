@@ -143,7 +143,7 @@ test("a one-object answer that breaks off mid-body (read for its counts) is a 50
       body: JSON.stringify({ model: "llama3.2", stream: false, messages: [{ role: "user", content: "hi" }] }),
     });
     expect(res.status).toBe(502);
-    expect((await res.json()).error).toContain("upstream");
+    expect(((await res.json()) as { error: string }).error).toContain("upstream");
     const line = broken.logs.findLast((l) => l.msg === "request" && l.path === "/api/chat");
     expect(line?.outcome).toBe("upstream_error");
   } finally {
