@@ -19,6 +19,8 @@ export interface OtlpReceiver {
   spans: ReceivedSpan[];
   /** Requests that arrived (a hanging receiver counts them too). */
   posts: number;
+  /** The headers of the last export. */
+  lastHeaders: Headers | null;
   /** Resolves once spans matching `pred` have arrived (or rejects after `ms`). */
   waitFor(pred: (spans: ReceivedSpan[]) => boolean, ms?: number): Promise<ReceivedSpan[]>;
   stop(): Promise<void>;
@@ -50,12 +52,14 @@ export function startOtlpReceiver(opts: { hang?: boolean } = {}): OtlpReceiver {
   const spans: ReceivedSpan[] = [];
   const hanging: Array<() => void> = [];
   let posts = 0;
+  let lastHeaders: Headers | null = null;
   const server = Bun.serve({
     port: 0,
     hostname: "127.0.0.1",
     idleTimeout: 0,
     async fetch(req) {
       posts++;
+      lastHeaders = req.headers;
       if (opts.hang)
         return new Promise<Response>((resolve) => hanging.push(() => resolve(new Response(null))));
       let bytes = new Uint8Array(await req.arrayBuffer());
@@ -84,6 +88,9 @@ export function startOtlpReceiver(opts: { hang?: boolean } = {}): OtlpReceiver {
     spans,
     get posts() {
       return posts;
+    },
+    get lastHeaders() {
+      return lastHeaders;
     },
     async waitFor(pred, ms = 5000) {
       const until = Date.now() + ms;

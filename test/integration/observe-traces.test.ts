@@ -39,7 +39,11 @@ describe("with a collector", () => {
     receiver = startOtlpReceiver();
     proxy = await startProxy({
       upstreamUrl: fake.url,
-      settings: { otelEndpoint: receiver.url, otelServiceName: "proxy-under-test" },
+      settings: {
+        otelEndpoint: receiver.url,
+        otelServiceName: "proxy-under-test",
+        otelHeaders: { authorization: "Bearer collector-token" },
+      },
       tuning: { traceExportDelayMs: 20 },
     });
   });
@@ -60,6 +64,7 @@ describe("with a collector", () => {
     expect(root.name).toBe("POST /api/chat");
     expect(root.parentSpanId).toBe(PARENT);
     expect(root.resource["service.name"]).toBe("proxy-under-test");
+    expect(receiver.lastHeaders?.get("authorization")).toBe("Bearer collector-token");
     expect(root.attributes).toMatchObject({
       "http.request.method": "POST",
       "http.response.status_code": 200,
@@ -91,6 +96,17 @@ describe("with a collector", () => {
     // The upstream was handed this trace, with the upstream call's span as its parent.
     const upstream = fake.requests.findLast((r) => r.path === "/api/chat");
     expect(upstream?.headers.traceparent).toBe(`00-${TRACE}-${call.spanId}-01`);
+  });
+
+  test("an incoming traceparent that says not sampled is followed (parentbased_always_on)", async () => {
+    const unsampled = "5bf92f3577b34da6a3ce929d0e0e4736";
+    await (await chat(proxy, "hi", { traceparent: `00-${unsampled}-${PARENT}-00` })).text();
+    // A sampled request after it: once its spans are in, the batch with the first one would be too.
+    await (await chat(proxy, "hi", { traceparent: `00-${TRACE.replace("4b", "6b")}-${PARENT}-01` })).text();
+    await receiver.waitFor((all) => all.some((s) => s.traceId === TRACE.replace("4b", "6b") && s.kind === 2));
+    expect(receiver.spans.some((s) => s.traceId === unsampled)).toBe(false);
+    // The upstream still hears of the trace, unsampled.
+    expect(fake.requests.some((r) => r.headers.traceparent?.startsWith(`00-${unsampled}-`))).toBe(true);
   });
 
   test("an agent's own model calls are spans of the request too", async () => {
