@@ -15,6 +15,7 @@ import { ensureWrk } from "./lib/wrk.ts";
 import { renderMarkdown } from "./report/markdown.ts";
 import {
   addedLatencyVsFloor,
+  rpsRatio,
   summarizeCpuPerRequest,
   summarizeRequests,
   summarizeStreaming,
@@ -26,6 +27,7 @@ import { runManyStreams } from "./workloads/many-streams.ts";
 import { runCeiling, runRequests } from "./workloads/requests.ts";
 import { runStartup } from "./workloads/startup.ts";
 import { runStreaming } from "./workloads/streaming.ts";
+import { runTracing, TRACING_OFF } from "./workloads/tracing.ts";
 import { runTtfb } from "./workloads/ttfb.ts";
 import { NATIVE_ROUTE, runV1Requests } from "./workloads/v1-requests.ts";
 
@@ -37,7 +39,7 @@ const logDir = mkdtempSync(path.join(tmpdir(), "bench-logs-"));
 const say = (message: string) => process.stderr.write(`bench: ${message}\n`);
 /** Workloads 5 and 6 start fresh processes, the binary among them; the others share long-lived ones. */
 const freshWorkloads = runs(config, "many-streams") || runs(config, "startup");
-const sharedWorkloads = (["requests", "v1-requests", "streaming", "ttfb"] as const).some((id) =>
+const sharedWorkloads = (["requests", "v1-requests", "streaming", "ttfb", "tracing"] as const).some((id) =>
   runs(config, id),
 );
 
@@ -97,6 +99,16 @@ try {
     const ttfb = await runTtfb(ctx);
     raw.ttfb = ttfb;
     summary.ttfb = summarizeTtfb(ttfb);
+  }
+  if (runs(config, "tracing")) {
+    const tracing = await runTracing(ctx);
+    raw.tracing = tracing;
+    summary.tracing = {
+      rows: summarizeCpuPerRequest(tracing.samples, TRACING_OFF),
+      rpsVsOff: rpsRatio(tracing.samples, TRACING_OFF),
+      spansReceived: tracing.spansReceived,
+      spansDropped: tracing.spansDropped,
+    };
   }
   if (sharedWorkloads) {
     const rss: Record<string, number> = {};

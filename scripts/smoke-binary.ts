@@ -2,10 +2,13 @@
 // Usage: bun scripts/smoke-binary.ts <path-to-binary>
 import path from "node:path";
 import { startFakeOllama } from "../test/helpers/fake-ollama.ts";
+import { startOtlpReceiver } from "../test/helpers/otlp-receiver.ts";
 import { concurrentStreams, spawnProxy } from "../test/helpers/spawn-proxy.ts";
 
 const binary = path.resolve(process.argv[2] ?? "dist/ollama-smart-proxy");
 const fake = await startFakeOllama();
+// The OpenTelemetry packages are bundled into the binary: it must still export traces.
+const receiver = startOtlpReceiver();
 const failures: string[] = [];
 const check = (ok: boolean, what: string) => {
   console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
@@ -15,7 +18,10 @@ const check = (ok: boolean, what: string) => {
 // spawnProxy removes BUN_CONFIG_MAX_HTTP_REQUESTS: the binary must raise the fetch limit itself.
 const proxy = await spawnProxy({
   command: [binary],
-  args: ["--port", "0", "--ollama-url", fake.url, "--agents-dir", "agents", "--access-log", "false"],
+  args: [
+    ...["--port", "0", "--ollama-url", fake.url, "--agents-dir", "agents", "--access-log", "false"],
+    ...["--otel-endpoint", receiver.url],
+  ],
 });
 const base = proxy.url;
 check(
@@ -58,6 +64,19 @@ check(
   "/example hi through the binary",
 );
 
+const traced = await receiver
+  .waitFor(
+    (spans) => spans.some((s) => s.name === "POST /api/chat") && spans.some((s) => s.kind === 3),
+    10_000,
+  )
+  .then(
+    () => true,
+    () => false,
+  );
+check(traced, "the request's trace reached the OTLP receiver (request span and upstream call)");
+const metrics = await (await fetch(`${base}/metrics`)).text();
+check(metrics.includes('gen_ai_token_type="output"'), "GET /metrics counts the answer's tokens");
+
 fake.reset();
 const streams = await concurrentStreams(base, 300, { "x-fake-chunk-delay-ms": "300", "x-fake-chunks": "4" });
 check(
@@ -68,6 +87,7 @@ check(
 const code = await proxy.stop("SIGTERM");
 check(code === 0, `exits 0 on SIGTERM (got ${code})`);
 await fake.stop();
+await receiver.stop();
 
 if (failures.length) {
   console.error(`${failures.length} smoke check(s) failed`);

@@ -11,10 +11,15 @@ import type { Config, LoadResult } from "./config/index.ts";
 import { type ConfigReloader, createConfigReloader } from "./config/reload.ts";
 import { type ConfigStore, createConfigStore } from "./config/store.ts";
 import { createConfigRoutes } from "./features/config/routes.ts";
+import { createEventsRoutes } from "./features/events/routes.ts";
 import { createModelFeature, type ModelFeature } from "./features/models/index.ts";
 import { createPluginsRoutes } from "./features/plugins/routes.ts";
 import type { Logger } from "./log.ts";
+import { createProxyMetrics } from "./metrics/proxy-metrics.ts";
 import type { PullWaitTiming } from "./models/pull-wait.ts";
+import { EventBus } from "./observe/event-bus.ts";
+import { pullObserver } from "./observe/pull-observer.ts";
+import { createTracingFromConfig } from "./observe/tracing-config.ts";
 import { createAgentStage } from "./pipeline/agent-stage.ts";
 import { createUpstreamClient, type FetchLike, type UpstreamClient } from "./upstream/client.ts";
 
@@ -38,6 +43,10 @@ export interface ComposeInput {
     agentReloadDebounceMs?: number;
     agentIdleMs?: number;
     configReloadDebounceMs?: number;
+    /** How long finished spans wait to be sent in a batch (1 s; tests shorten it). */
+    traceExportDelayMs?: number;
+    /** Longest one export (with its retries) may take (10 s). */
+    traceExportTimeoutMs?: number;
   };
 }
 
@@ -50,6 +59,8 @@ export interface ComposedProxy {
   config: ConfigStore;
   /** Reads the config file again now (SIGHUP); false when the change was refused or there is no file. */
   reloadConfig(): boolean;
+  /** What GET /events subscribers read; anything may publish to it. */
+  events: EventBus;
   /** Background work once the server listens: reads the model list, warms WARM_MODELS up. */
   start(): Promise<void>;
   /** Stops watching the agents folder and the config file, and stops warm-ups and pulls in flight. */
@@ -58,6 +69,13 @@ export interface ComposedProxy {
 
 export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> {
   const { config, logger } = input;
+  // Observability: one record per request feeds the metrics, the request's span and the event stream.
+  const metrics = createProxyMetrics();
+  const events = new EventBus(() => metrics.llm.subscriberDropped());
+  const tracing = await createTracingFromConfig(config, input.version, (n) => metrics.llm.spansDropped(n), {
+    scheduledDelayMs: input.tuning?.traceExportDelayMs,
+    exportTimeoutMs: input.tuning?.traceExportTimeoutMs,
+  });
   const upstream = createUpstreamClient({
     baseUrl: config.ollamaUrl,
     auth: config.ollamaAuth,
@@ -75,6 +93,7 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     timeoutMs: config.agentTimeoutMs,
     memoryLimitMb: config.agentMemoryMb,
     idleMs: input.tuning?.agentIdleMs,
+    onEvent: (event) => events.publish(event),
   });
   const store = createConfigStore(config);
   // Agent settings follow the file: every agent loads again with the new ones (requests in flight
@@ -101,6 +120,7 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     timing: input.tuning?.pullTiming,
     live: store.current,
     agentsCheck: (commands) => checkCommandChain(commands, registry.snapshot()),
+    pullObserver: pullObserver({ metrics: metrics.llm, events, tracing }),
   });
   const presets = () => models.core.presets();
   const app = createApp({
@@ -122,8 +142,10 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
       models.routes,
       createPluginsRoutes({ registry, presets }),
       createConfigRoutes({ store, presets }),
+      createEventsRoutes({ events, buffer: config.eventsBuffer }),
     ],
     stop: input.stop,
+    observe: { metrics, tracing, events },
   });
   return {
     app,
@@ -132,11 +154,13 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     upstream,
     config: store,
     reloadConfig: () => reloader?.reload() ?? false,
+    events,
     start: () => models.start(),
     stop() {
       reloader?.close();
       registry.close();
       models.stop();
+      void tracing?.shutdown();
     },
   };
 }

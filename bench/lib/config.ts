@@ -7,6 +7,7 @@ export const WORKLOAD_IDS = [
   "v1-requests",
   "streaming",
   "ttfb",
+  "tracing",
   "many-streams",
   "startup",
 ] as const;

@@ -7,6 +7,7 @@ import {
   requestsSection,
   startupSection,
   streamingSection,
+  tracingSection,
   ttfbSection,
   v1RequestsSection,
 } from "./sections.ts";
@@ -34,6 +35,7 @@ export function renderMarkdown(
   if (s.v1Requests) out.push(...v1RequestsSection(s.v1Requests));
   if (s.streaming) out.push(...streamingSection(s.streaming, cfg));
   if (s.ttfb) out.push(...ttfbSection(s.ttfb));
+  if (s.tracing) out.push(...tracingSection(s.tracing));
   if (s.manyStreams) out.push(...manyStreamsSection(s.manyStreams, cfg));
   if (s.startup) out.push(...startupSection(s.startup, s.rssAfterLoadMb ?? {}, cfg));
   const judged = targets.filter((t) => t.status !== "not run");

@@ -1,5 +1,6 @@
 // One markdown table per workload; each takes that workload's summary and the run's knobs.
 import type { BenchConfig } from "../lib/config.ts";
+import { TRACING_CONNECTIONS, TRACING_OFF } from "../workloads/tracing.ts";
 import { NATIVE_ROUTE, V1_CONNECTIONS } from "../workloads/v1-requests.ts";
 import { n, name, table } from "./format.ts";
 import type { Summary } from "./summary.ts";
@@ -187,6 +188,28 @@ export function startupSection(
     ),
     "",
     `Compiled binary: ${s.binaryBytes === null ? "not built" : `${n(s.binaryBytes / 2 ** 20, 1)} MB`}.`,
+    "",
+  ];
+}
+
+export function tracingSection(t: Has<"tracing">): string[] {
+  return [
+    `### 7. Non-streaming \`/api/chat\` with OpenTelemetry tracing on and off, ${TRACING_CONNECTIONS} connections`,
+    "",
+    table(
+      ["case", "req/s", "p50 ms", "p99 ms", "proxy CPU µs/req", "CPU vs off", "errors"],
+      Object.entries(t.rows).map(([label, row]) => [
+        label,
+        n(row.rps),
+        n(row.p50Ms, 2),
+        n(row.p99Ms, 2),
+        n(row.cpuUsPerRequest, 0),
+        label === TRACING_OFF ? "—" : `${n(row.cpuVsReference, 2)}×`,
+        String(row.errors),
+      ]),
+    ),
+    "",
+    `Tracing on ÷ off, req/s: ${n(t.rpsVsOff, 2)}×. Spans received by the local OTLP receiver: ${t.spansReceived}; dropped by the proxy: ${t.spansDropped}.`,
     "",
   ];
 }

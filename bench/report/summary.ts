@@ -18,6 +18,14 @@ export interface Summary {
   v1Requests?: Record<string, CpuPerRequestRow> | { missing: string };
   streaming?: Record<string, StreamRow>;
   ttfb?: TtfbSummary;
+  /** Workload 7: the same proxy code with tracing on and off, c64 non-streaming. */
+  tracing?: {
+    rows: Record<string, CpuPerRequestRow>;
+    /** Tracing on ÷ off, req/s, median over rounds. */
+    rpsVsOff: number;
+    spansReceived: number;
+    spansDropped: number;
+  };
   manyStreams?: ManyStreamsResult;
   startup?: StartupResult;
   /** Resident memory of the long-lived subjects after the workloads that use them, MB. */

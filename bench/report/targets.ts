@@ -87,6 +87,9 @@ function startup(summary: Summary, name: "proxy" | "binary"): TargetCheck[] {
   ];
 }
 
+const tracingTarget =
+  "non-streaming /api/chat at c64 with tracing on (all sampled): req/s ≥ 0.85 × tracing off";
+
 export function checkTargets(summary: Summary, streams: number): TargetCheck[] {
   const requests = summary.requests;
   const throughput = "non-streaming /api/chat at c64: req/s ≥ 0.9 × floor's";
@@ -97,6 +100,7 @@ export function checkTargets(summary: Summary, streams: number): TargetCheck[] {
     requests ? ratio(latency, requests.addedP50VsFloor, 1.2) : notRun(latency),
     v1CpuRatio(summary),
     summary.ttfb ? ratio(ttfb, summary.ttfb.addedVsFloor, 1.2) : notRun(ttfb),
+    summary.tracing ? ratio(tracingTarget, summary.tracing.rpsVsOff, 0.85, true) : notRun(tracingTarget),
     streamRatio(summary, "proxy", "streaming fast path CPU/chunk ≤ 1.2 × floor's", 1.2),
     streamRatio(
       summary,

@@ -9,6 +9,7 @@ import {
   modelNameSetting,
 } from "./model-settings.ts";
 import { normaliseOllamaUrl, redactOllamaUrl } from "./ollama-url.ts";
+import { httpUrlOrEmpty, otelHeaders, ratio } from "./otel-settings.ts";
 import { boolean, integer, list, oneOf, setting, text } from "./setting-types.ts";
 
 const basePath = z
@@ -337,6 +338,71 @@ export const SETTINGS = {
     default: "256",
     help: "Memory budget of each agent's worker; an agent that grows past it is restarted and its requests fail",
     schema: integer(16, 65_536),
+  }),
+  // Observability: OpenTelemetry traces (off unless an endpoint is set) and the live event stream.
+  otelEndpoint: setting({
+    env: "OTEL_EXPORTER_OTLP_ENDPOINT",
+    flag: "--otel-endpoint",
+    default: "",
+    help: "OTLP/HTTP collector base URL (traces go to <url>/v1/traces); empty = no tracing unless OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set",
+    schema: httpUrlOrEmpty(),
+  }),
+  otelTracesEndpoint: setting({
+    env: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+    flag: "--otel-traces-endpoint",
+    default: "",
+    help: "OTLP/HTTP traces URL, used as it is (wins over OTEL_EXPORTER_OTLP_ENDPOINT)",
+    schema: httpUrlOrEmpty(),
+  }),
+  otelHeaders: setting({
+    env: "OTEL_EXPORTER_OTLP_HEADERS",
+    flag: "--otel-headers",
+    default: "",
+    help: "Headers sent to the collector, key=value pairs separated by commas (values percent-encoded); never logged",
+    schema: otelHeaders(),
+    redact: () => "(hidden)",
+  }),
+  otelServiceName: setting({
+    env: "OTEL_SERVICE_NAME",
+    flag: "--otel-service-name",
+    default: "ollama-smart-proxy",
+    help: "service.name of the proxy's spans",
+    schema: text().pipe(z.string().min(1, { error: "expected a service name" })),
+  }),
+  otelSampler: setting({
+    env: "OTEL_TRACES_SAMPLER",
+    flag: "--otel-sampler",
+    default: "parentbased_always_on",
+    help: "Which requests are traced: always_on, always_off, traceidratio, or parentbased_ each of those (follow an incoming traceparent's choice)",
+    schema: oneOf([
+      "always_on",
+      "always_off",
+      "traceidratio",
+      "parentbased_always_on",
+      "parentbased_always_off",
+      "parentbased_traceidratio",
+    ]),
+  }),
+  otelSamplerArg: setting({
+    env: "OTEL_TRACES_SAMPLER_ARG",
+    flag: "--otel-sampler-arg",
+    default: "1",
+    help: "The ratio of requests traced by the traceidratio samplers, 0 to 1",
+    schema: ratio(),
+  }),
+  otelCaptureContent: setting({
+    env: "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT",
+    flag: "--otel-capture-content",
+    default: "false",
+    help: "Put prompt and completion text in spans (gen_ai.input.messages, gen_ai.output.messages); off, as the text may be private",
+    schema: boolean(),
+  }),
+  eventsBuffer: setting({
+    env: "EVENTS_BUFFER",
+    flag: "--events-buffer",
+    default: "1024",
+    help: "Events GET /events holds for one subscriber that reads slowly; past that the subscriber is dropped",
+    schema: integer(16, 1_000_000),
   }),
 } as const;
 

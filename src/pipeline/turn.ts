@@ -2,6 +2,7 @@
 
 import type { ProxyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
+import type { TurnProbe } from "../observe/probe.ts";
 import type { ChatRequest, GenerateRequest, InferenceChunk } from "../wire/ollama.ts";
 
 export type TurnKind = "chat" | "generate";
@@ -28,11 +29,15 @@ export interface TurnInput {
   readonly headers: Headers;
   readonly signal: AbortSignal;
   readonly logger: Logger;
+  /** Where the turn reports tokens, timings, agent hooks and upstream calls (metrics, traces). */
+  readonly probe?: TurnProbe;
 }
 
 export interface TurnResult {
   /** The model the answer comes from (after aliases, the default model and agents). */
   readonly model: string;
+  /** The name the client asked for ("" when it named none). */
+  readonly requested?: string;
   /** Agents activated by slash commands, in chain order. */
   readonly agents: readonly string[];
   /** The body sent upstream (`=== input.body` when the client's bytes go untouched); null when none is. */
