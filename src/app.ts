@@ -1,5 +1,5 @@
 // createApp(deps): the one Hono app, composed of feature sub-apps; no side effects.
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import type { Config } from "./config/index.ts";
 import { createAnthropicRoutes } from "./features/anthropic/routes.ts";
 import { createNativeChatRoutes } from "./features/chat/routes.ts";
@@ -40,6 +40,8 @@ export interface AppDeps {
   extraModels: () => ExtraModel[];
   /** Aborted when the shutdown grace period is over: streams still running end with its reason. */
   stop?: AbortSignal;
+  /** AUTH=keys: the key check (src/auth), after CORS so preflights need none, before bodies are read. */
+  auth?: MiddlewareHandler<AppEnv>;
 }
 
 const MB = 2 ** 20;
@@ -66,6 +68,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   if (config.bodyTimeoutMs > 0) app.use(bodyTimeout(config.bodyTimeoutMs, config.basePath));
   if (config.hostCheckEnabled) app.use(allowedHosts());
   app.use(cors(config.corsOrigins));
+  if (deps.auth) app.use(deps.auth);
   app.use(
     bodyLimit({
       inferenceBytes: config.maxBodyMb * MB,

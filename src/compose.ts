@@ -2,7 +2,9 @@
 // The entry file and the tests both use it, so tests exercise exactly what users run.
 import { type AgentRegistry, type AgentSettingsMap, createAgentRegistry } from "./agents/index.ts";
 import { createApp } from "./app.ts";
+import { type Auth, createAuth } from "./auth/index.ts";
 import type { Config } from "./config/index.ts";
+import { createAdminRoutes } from "./features/admin/routes.ts";
 import { createModelFeature, type ModelFeature } from "./features/models/index.ts";
 import { createPluginsRoutes } from "./features/plugins/routes.ts";
 import type { Logger } from "./log.ts";
@@ -20,7 +22,13 @@ export interface ComposeInput {
   /** Aborted when the shutdown grace period is over: streams still running end with its reason. */
   stop?: AbortSignal;
   /** Pacing that only tests change: pull progress texts, the agents folder's reload debounce, agent idle time. */
-  tuning?: { pullTiming?: Partial<PullWaitTiming>; agentReloadDebounceMs?: number; agentIdleMs?: number };
+  tuning?: {
+    pullTiming?: Partial<PullWaitTiming>;
+    agentReloadDebounceMs?: number;
+    agentIdleMs?: number;
+    /** AUTH=keys: how often keys are reloaded from the store and usage written to it. */
+    auth?: { refreshMs?: number; flushMs?: number };
+  };
 }
 
 export interface ComposedProxy {
@@ -28,10 +36,12 @@ export interface ComposedProxy {
   registry: AgentRegistry;
   models: ModelFeature;
   upstream: UpstreamClient;
+  /** With AUTH=keys: the key store, usage recorder and middleware; null with AUTH=off. */
+  auth: Auth | null;
   /** Background work once the server listens: reads the model list, warms WARM_MODELS up. */
   start(): Promise<void>;
-  /** Stops watching the agents folder and stops warm-ups and pulls in flight. */
-  stop(): void;
+  /** Stops watching the agents folder and stops warm-ups and pulls in flight; writes pending usage. */
+  stop(): Promise<void>;
 }
 
 export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> {
@@ -56,6 +66,15 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
   });
   // Not awaited: agent files load in the background and join the snapshot as each one is ready.
   const models = createModelFeature({ config, upstream, logger, timing: input.tuning?.pullTiming });
+  const auth =
+    config.auth === "keys"
+      ? await createAuth({
+          settings: config,
+          logger,
+          resolve: (model) => models.service.resolve(model),
+          tuning: input.tuning?.auth,
+        })
+      : null;
   const app = createApp({
     config,
     logger,
@@ -69,9 +88,17 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
       unknownCommand: config.unknownCommand,
     }),
     models: models.service,
-    health: { agents: () => registry.counts(), sections: { models: models.health } },
+    health: {
+      agents: () => registry.counts(),
+      sections: auth ? { models: models.health, auth: auth.health } : { models: models.health },
+    },
     extraModels: models.extraModels,
-    features: [models.routes, createPluginsRoutes({ registry })],
+    features: [
+      models.routes,
+      createPluginsRoutes({ registry }),
+      ...(auth ? [createAdminRoutes({ store: auth.store })] : []),
+    ],
+    auth: auth?.middleware,
     stop: input.stop,
   });
   return {
@@ -79,10 +106,12 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     registry,
     models,
     upstream,
+    auth,
     start: () => models.start(),
-    stop() {
+    async stop() {
       registry.close();
       models.stop();
+      await auth?.close();
     },
   };
 }

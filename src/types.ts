@@ -1,6 +1,7 @@
 // Types shared by the Hono app, its middleware and its features.
 import type { ProxyError } from "./errors.ts";
 import type { Logger } from "./log.ts";
+import type { TurnAccess } from "./pipeline/turn.ts";
 
 /** What every part of a request may read about it; made once by the request-context middleware. */
 export interface RequestScope {
@@ -53,5 +54,7 @@ export interface AppEnv {
     agents: readonly string[] | undefined;
     /** A failure a streamed answer reported in-band (the status line had gone out as 200). */
     streamError: ProxyError | undefined;
+    /** With AUTH=keys: the client's key's rights and token meter (set by src/auth/middleware.ts). */
+    access: TurnAccess | undefined;
   };
 }

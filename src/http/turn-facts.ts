@@ -3,9 +3,16 @@ import type { Context } from "hono";
 import type { TurnInput, TurnResult } from "../pipeline/turn.ts";
 import type { AppEnv } from "../types.ts";
 
-/** The request-bound part of a TurnInput: headers passed upstream, the abort signal, the logger. */
-export function requestParts(c: Context<AppEnv>): Pick<TurnInput, "headers" | "signal" | "logger"> {
-  return { headers: c.req.raw.headers, signal: c.req.raw.signal, logger: c.get("request").logger };
+/** The request-bound part of a TurnInput: headers passed upstream, the abort signal, the logger, the key's access. */
+export function requestParts(
+  c: Context<AppEnv>,
+): Pick<TurnInput, "headers" | "signal" | "logger" | "access"> {
+  return {
+    headers: c.req.raw.headers,
+    signal: c.req.raw.signal,
+    logger: c.get("request").logger,
+    access: c.get("access"),
+  };
 }
 
 /** The model and agent chain of a turn, for the access line and the X-Agent-Chain header; once. */

@@ -3,6 +3,7 @@
 import type { AgentPlan, PreparedTurn } from "./agent-stage.ts";
 import { answerEvents, replyEvents, takeoverEvents } from "./answer.ts";
 import type { PipelineDeps } from "./deps.ts";
+import { meteredEvents } from "./metered-events.ts";
 import type { NativeRequest, TurnInput, TurnResult } from "./turn.ts";
 
 export type { PipelineDeps } from "./deps.ts";
@@ -14,6 +15,8 @@ export async function runTurn(input: TurnInput, deps: PipelineDeps): Promise<Tur
     return { model, agents: [], body: null, events: replyEvents(input, model, plan.text) };
   }
   const agents = plan.kind === "chain" ? plan.names : [];
+  // Before any agent hook runs: a key refused an agent must not get its side effects either.
+  if (agents.length) input.access?.checkAgents(agents);
   let body = withModel(plan.body, resolveModel(input, deps, plan.body.model));
   let prepared: PreparedTurn | null = null;
   if (plan.kind === "chain") {
@@ -23,7 +26,7 @@ export async function runTurn(input: TurnInput, deps: PipelineDeps): Promise<Tur
   }
   const model = body.model as string;
   if (prepared?.takeover) {
-    const events = takeoverEvents(input, deps, model, prepared);
+    const events = meteredEvents(input, takeoverEvents(input, deps, model, prepared));
     return { model, agents, body: null, events };
   }
   body = withKeepAlive(input, deps, body, model);
@@ -36,12 +39,18 @@ export async function runTurn(input: TurnInput, deps: PipelineDeps): Promise<Tur
     const stream = transform !== null || input.clientStream;
     if (body.stream !== stream) body = { ...body, stream };
   }
-  return { model, agents, body, events: answerEvents(input, deps, body, transform, parse) };
+  return {
+    model,
+    agents,
+    body,
+    events: meteredEvents(input, answerEvents(input, deps, body, transform, parse)),
+  };
 }
 
 function resolveModel(input: TurnInput, deps: PipelineDeps, requested: unknown): string {
   const model = deps.models.resolve(typeof requested === "string" ? requested : "");
   if (!model) throw input.missingModel;
+  input.access?.checkModel(model);
   return model;
 }
 

@@ -43,6 +43,7 @@ export function createOpenAIModelRoutes(deps: OpenAIModelDeps): Hono<AppEnv> {
     const translated = translateEmbeddingsRequest(await readOpenAIJson(c.req.raw));
     const model = deps.models.resolve(translated.requestedModel);
     c.set("model", model);
+    c.get("access")?.checkModel(model);
     for await (const _ of deps.models.ensure(model, c.req.raw.signal)) {
       // Embeddings are one-shot: nothing to show while a pull runs.
     }

@@ -1,0 +1,156 @@
+// Expiring counters for rate limits: in this process, or in Redis shared by every replica; a replica
+// that loses Redis counts locally until it is back, and says so.
+import { RedisClient } from "bun";
+import type { Logger } from "../log.ts";
+
+export interface Counters {
+  /** Adds `by` to `key` (which expires `ttlSeconds` after it is made) and returns the new value. */
+  add(key: string, by: number, ttlSeconds: number): Promise<number>;
+  get(key: string): Promise<number>;
+  /** Sets `key` unless it exists (budgets start from the stored usage). */
+  seed(key: string, value: number, ttlSeconds: number): Promise<void>;
+  /** For /health: where the counts live and whether that works. */
+  health(): { backend: "local" | "redis"; status: "ok" | "degraded"; error?: string };
+  close(): void;
+}
+
+export function createLocalCounters(now: () => number = Date.now): Counters {
+  const values = new Map<string, { value: number; expiresAt: number }>();
+  let nextSweep = 0;
+  const live = (key: string, at: number) => {
+    const entry = values.get(key);
+    if (entry && entry.expiresAt <= at) {
+      values.delete(key);
+      return undefined;
+    }
+    return entry;
+  };
+  const sweep = (at: number) => {
+    if (at < nextSweep) return;
+    nextSweep = at + 60_000;
+    for (const [key, entry] of values) if (entry.expiresAt <= at) values.delete(key);
+  };
+  return {
+    async add(key, by, ttlSeconds) {
+      const at = now();
+      sweep(at);
+      const entry = live(key, at);
+      if (entry) {
+        entry.value += by;
+        return entry.value;
+      }
+      values.set(key, { value: by, expiresAt: at + ttlSeconds * 1000 });
+      return by;
+    },
+    async get(key) {
+      return live(key, now())?.value ?? 0;
+    },
+    async seed(key, value, ttlSeconds) {
+      if (!live(key, now())) values.set(key, { value, expiresAt: now() + ttlSeconds * 1000 });
+    },
+    health: () => ({ backend: "local", status: "ok" }),
+    close() {},
+  };
+}
+
+/** How long one Redis command may take before this request counts locally instead. */
+const COMMAND_TIMEOUT_MS = 500;
+const RECONNECT_MS = 2000;
+
+export function createRedisCounters(url: string, logger: Logger): Counters {
+  const local = createLocalCounters();
+  // No offline queue: while Redis is away a command fails at once and the local counters answer.
+  const client = new RedisClient(url, {
+    enableOfflineQueue: false,
+    autoReconnect: true,
+    connectionTimeout: 2000,
+  });
+  let lastError: string | undefined = "connecting";
+  let closed = false;
+  const lost = (err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    if (lastError === undefined)
+      logger.warn("redis unreachable: rate limits count in this process only until it is back", {
+        error: message,
+      });
+    lastError = message;
+  };
+  client.onconnect = () => {
+    if (lastError !== undefined) logger.info("redis connected: rate limits are shared again");
+    lastError = undefined;
+  };
+  client.onclose = (err) => {
+    if (!closed) lost(err ?? "connection closed");
+  };
+  const connect = () => client.connect().catch(lost);
+  void connect();
+  const retry = setInterval(() => {
+    if (!client.connected && !closed) void connect();
+  }, RECONNECT_MS);
+  retry.unref();
+
+  const run = async <T>(command: () => Promise<T>, fallback: () => Promise<T>): Promise<T> => {
+    if (!client.connected) return fallback();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer within ${COMMAND_TIMEOUT_MS} ms`)),
+          COMMAND_TIMEOUT_MS,
+        );
+      });
+      return await Promise.race([command(), timeout]);
+    } catch (err) {
+      lost(err);
+      return fallback();
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  return {
+    add: (key, by, ttlSeconds) =>
+      run(
+        async () => {
+          // One round trip: the increment and the expiry of a new key travel together.
+          const [value] = (await client.send("EVAL", [
+            ADD_SCRIPT,
+            "1",
+            key,
+            String(by),
+            String(ttlSeconds),
+          ])) as [number];
+          return Number(value);
+        },
+        () => local.add(key, by, ttlSeconds),
+      ),
+    get: (key) =>
+      run(
+        async () => Number((await client.get(key)) ?? 0),
+        () => local.get(key),
+      ),
+    seed: (key, value, ttlSeconds) =>
+      run(
+        async () => {
+          await client.send("SET", [key, String(value), "NX", "EX", String(ttlSeconds)]);
+        },
+        () => local.seed(key, value, ttlSeconds),
+      ),
+    health: () =>
+      lastError === undefined
+        ? { backend: "redis", status: "ok" }
+        : {
+            backend: "redis",
+            status: "degraded",
+            error: `redis unreachable (${lastError}): counting locally`,
+          },
+    close() {
+      closed = true;
+      clearInterval(retry);
+      client.close();
+    },
+  };
+}
+
+const ADD_SCRIPT = `local v = redis.call('INCRBY', KEYS[1], ARGV[1])
+if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+return {v}`;

@@ -1,0 +1,98 @@
+// A key's limits before a request (requests per minute, concurrency, tokens per minute, day and month
+// budgets with what is known so far) and the charge after it (the tokens Ollama reported).
+import type { Counters } from "./counters.ts";
+import type { Policy } from "./policy.ts";
+
+export interface LimitRefusal {
+  message: string;
+  retryAfterSeconds: number;
+}
+
+export interface Admission {
+  /** Once, when the answer is over: frees the concurrency slot and charges the tokens. */
+  finish(tokens: number): void;
+}
+
+const NOTHING: Admission = { finish() {} };
+
+export interface Limiter {
+  admit(keyId: string, policy: Policy): Promise<Admission | LimitRefusal>;
+  /** Budgets carry on from the stored usage when a process starts. */
+  seedBudgets(keyId: string, policy: Policy, tokensToday: number, tokensThisMonth: number): Promise<void>;
+}
+
+export function createLimiter(counters: Counters, now: () => number = Date.now): Limiter {
+  return {
+    async admit(keyId, policy) {
+      const { rpm, tpm, concurrency, tokensPerDay, tokensPerMonth } = policy;
+      if (!rpm && !tpm && !concurrency && !tokensPerDay && !tokensPerMonth) return NOTHING;
+      const at = now();
+      const w = windows(at);
+      if (tpm && (await counters.get(`osp:tpm:${keyId}:${w.minute}`)) >= tpm)
+        return refuse(`token limit of ${tpm} tokens per minute reached`, w.minuteEndsIn);
+      if (tokensPerDay && (await counters.get(`osp:tday:${keyId}:${w.day}`)) >= tokensPerDay)
+        return refuse(`daily budget of ${tokensPerDay} tokens used up`, w.dayEndsIn);
+      if (tokensPerMonth && (await counters.get(`osp:tmonth:${keyId}:${w.month}`)) >= tokensPerMonth)
+        return refuse(`monthly budget of ${tokensPerMonth} tokens used up`, w.monthEndsIn);
+      if (rpm) {
+        const key = `osp:rpm:${keyId}:${w.minute}`;
+        if ((await counters.add(key, 1, 120)) > rpm) {
+          // A refused request does not use up the next one's place in this minute.
+          await counters.add(key, -1, 120);
+          return refuse(`rate limit of ${rpm} requests per minute reached`, w.minuteEndsIn);
+        }
+      }
+      if (concurrency) {
+        const key = `osp:conc:${keyId}`;
+        // The slot key lives a day at most: a replica that dies holding slots cannot hold them forever.
+        if ((await counters.add(key, 1, 86_400)) > concurrency) {
+          await counters.add(key, -1, 86_400);
+          return refuse(`concurrency limit of ${concurrency} requests in flight reached`, 1);
+        }
+      }
+      let done = false;
+      return {
+        finish(tokens) {
+          if (done) return;
+          done = true;
+          if (concurrency) void counters.add(`osp:conc:${keyId}`, -1, 86_400);
+          if (tokens <= 0) return;
+          // Charged to the windows the request started in.
+          if (tpm) void counters.add(`osp:tpm:${keyId}:${w.minute}`, tokens, 120);
+          if (tokensPerDay) void counters.add(`osp:tday:${keyId}:${w.day}`, tokens, 90_000);
+          if (tokensPerMonth) void counters.add(`osp:tmonth:${keyId}:${w.month}`, tokens, 32 * 86_400);
+        },
+      };
+    },
+    async seedBudgets(keyId, policy, today, thisMonth) {
+      const w = windows(now());
+      if (policy.tokensPerDay) await counters.seed(`osp:tday:${keyId}:${w.day}`, today, 90_000);
+      if (policy.tokensPerMonth)
+        await counters.seed(`osp:tmonth:${keyId}:${w.month}`, thisMonth, 32 * 86_400);
+    },
+  };
+}
+
+function refuse(message: string, seconds: number): LimitRefusal {
+  return { message, retryAfterSeconds: Math.max(1, Math.ceil(seconds)) };
+}
+
+export function isRefusal(x: Admission | LimitRefusal): x is LimitRefusal {
+  return "retryAfterSeconds" in x;
+}
+
+/** Fixed windows in UTC: the minute, day and month a moment falls in, and seconds until each ends. */
+function windows(at: number) {
+  const d = new Date(at);
+  const minute = Math.floor(at / 60_000);
+  const dayStart = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+  const nextMonth = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  return {
+    minute,
+    minuteEndsIn: ((minute + 1) * 60_000 - at) / 1000,
+    day: d.toISOString().slice(0, 10),
+    dayEndsIn: (dayStart + 86_400_000 - at) / 1000,
+    month: d.toISOString().slice(0, 7),
+    monthEndsIn: (nextMonth - at) / 1000,
+  };
+}
