@@ -36,6 +36,7 @@ export function createMessagesRoutes(deps: AnthropicMessagesDeps): Hono<AppEnv> 
           headers: headersForUpstream(c.req.raw.headers),
           signal: requestParts(c).signal,
           logger: requestParts(c).logger,
+          access: requestParts(c).access,
         },
         deps.pipeline,
       );
