@@ -16,7 +16,7 @@ import { createKeyStore, type KeyStore } from "./store.ts";
 import { createUsageRecorder, type UsageRecorder } from "./usage.ts";
 
 export { parseDuration, utcDay } from "./duration.ts";
-export { createFromOptions, keyView } from "./manage.ts";
+export { createFromOptions, type KeyOptions, keyView } from "./manage.ts";
 export type { KeyStore } from "./store.ts";
 
 export interface AuthSettings {
