@@ -9,6 +9,8 @@ export interface Counters {
   get(key: string): Promise<number>;
   /** Sets `key` unless it exists (budgets start from the stored usage). */
   seed(key: string, value: number, ttlSeconds: number): Promise<void>;
+  /** Settles once the backend is usable or known not to be (Redis: the first connection attempt). */
+  ready?: Promise<void>;
   /** For /health: where the counts live and whether that works. */
   health(): { backend: "local" | "redis"; status: "ok" | "degraded"; error?: string };
   close(): void;
@@ -55,6 +57,7 @@ export function createLocalCounters(now: () => number = Date.now): Counters {
 
 /** How long one Redis command may take before this request counts locally instead. */
 const COMMAND_TIMEOUT_MS = 500;
+const CONNECTING = "connecting";
 const RECONNECT_MS = 2000;
 
 export function createRedisCounters(url: string, logger: Logger): Counters {
@@ -65,11 +68,12 @@ export function createRedisCounters(url: string, logger: Logger): Counters {
     autoReconnect: true,
     connectionTimeout: 2000,
   });
-  let lastError: string | undefined = "connecting";
+  /** Why Redis is not in use right now; undefined while it is. */
+  let lastError: string | undefined = CONNECTING;
   let closed = false;
   const lost = (err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);
-    if (lastError === undefined)
+    if (lastError === undefined || lastError === CONNECTING)
       logger.warn("redis unreachable: rate limits count in this process only until it is back", {
         error: message,
       });
@@ -83,14 +87,27 @@ export function createRedisCounters(url: string, logger: Logger): Counters {
     if (!closed) lost(err ?? "connection closed");
   };
   const connect = () => client.connect().catch(lost);
-  void connect();
+  const ready = connect();
+  // Also when idle (keys without limits send no command): a lost Redis shows in /health and the log
+  // within a couple of seconds, and a regained one too.
   const retry = setInterval(() => {
-    if (!client.connected && !closed) void connect();
+    if (closed) return;
+    if (!client.connected) {
+      lost("not connected");
+      void connect();
+    } else
+      void run(
+        () => client.send("PING", []),
+        async () => null,
+      );
   }, RECONNECT_MS);
   retry.unref();
 
-  const run = async <T>(command: () => Promise<T>, fallback: () => Promise<T>): Promise<T> => {
-    if (!client.connected) return fallback();
+  async function run<T>(command: () => Promise<T>, fallback: () => Promise<T>): Promise<T> {
+    if (!client.connected) {
+      lost("not connected");
+      return fallback();
+    }
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       const timeout = new Promise<never>((_, reject) => {
@@ -106,8 +123,9 @@ export function createRedisCounters(url: string, logger: Logger): Counters {
     } finally {
       clearTimeout(timer);
     }
-  };
+  }
   return {
+    ready,
     add: (key, by, ttlSeconds) =>
       run(
         async () => {

@@ -65,6 +65,8 @@ export async function createAuth(opts: {
   const counters: Counters = opts.settings.redisUrl
     ? createRedisCounters(opts.settings.redisUrl, logger)
     : createLocalCounters();
+  // Limits are shared from the first request on, or the log has said why not.
+  await counters.ready;
   const limiter = createLimiter(counters);
   const usage = createUsageRecorder({ store, logger, flushMs: opts.tuning?.flushMs });
   void seedBudgets(store, limiter).catch((error) =>

@@ -39,40 +39,17 @@ export function authMiddleware(opts: AuthMiddlewareOptions): MiddlewareHandler<A
     const found = await identify(credential, c, route, opts);
     if (found instanceof ProxyError) return refuse(c, route, found);
     const key = found;
-    const { policy } = key.record;
-    if (right === "admin" && !policy.admin)
-      return refuse(
-        c,
-        route,
-        authError(403, `key '${key.record.name}' may not use the admin API (it needs --admin)`),
-      );
-    if (right === "manage" && !policy.manage && !policy.admin)
-      return refuse(
-        c,
-        route,
-        authError(
-          403,
-          `key '${key.record.name}' may not manage models (pull, push, create, copy, delete and blob uploads need --manage)`,
-        ),
-      );
-    if (method === "GET" && route.startsWith("/v1/models/")) {
-      const id = decodeURIComponent(route.slice("/v1/models/".length));
-      if (!allowed(key, id))
-        return refuse(
-          c,
-          route,
-          new ProxyError(404, `The model '${id}' does not exist`, "proxy", "model", "model_not_found"),
-        );
-    }
-    const admission = await opts.limiter.admit(key.record.id, policy);
+    const refused = refusalFor(key, right, method, route, allowed);
+    if (refused) return refuseCounted(c, route, key, refused, opts);
+    const admission = await opts.limiter.admit(key.record.id, key.record.policy);
     if (isRefusal(admission))
-      return refuse(
+      return refuseCounted(
         c,
         route,
+        key,
         authError(429, `key '${key.record.name}': ${admission.message}`, "rate_limit_exceeded"),
-        {
-          "retry-after": String(admission.retryAfterSeconds),
-        },
+        opts,
+        { "retry-after": String(admission.retryAfterSeconds) },
       );
 
     // In place: a copy of the request per request costs more than the whole key check.
@@ -126,6 +103,61 @@ export function authMiddleware(opts: AuthMiddlewareOptions): MiddlewareHandler<A
     await next();
     if (isModelList(method, route)) c.res = await filterModelList(c.res, route, key, allowed);
   };
+}
+
+/** The route-level rights: admin, model management, and a model a key may not see in /v1/models/{id}. */
+function refusalFor(
+  key: CachedKey,
+  right: ReturnType<typeof rightFor>,
+  method: string,
+  route: string,
+  allowed: (key: CachedKey, model: string) => boolean,
+): ProxyError | null {
+  const { policy, name } = key.record;
+  if (right === "admin" && !policy.admin)
+    return authError(403, `key '${name}' may not use the admin API (it needs --admin)`);
+  if (right === "manage" && !policy.manage && !policy.admin)
+    return authError(
+      403,
+      `key '${name}' may not manage models (pull, push, create, copy, delete and blob uploads need --manage)`,
+    );
+  if (method === "GET" && route.startsWith("/v1/models/")) {
+    const id = safeDecode(route.slice("/v1/models/".length));
+    // As if it did not exist: a key is not told which models others may use.
+    if (!allowed(key, id))
+      return new ProxyError(404, `The model '${id}' does not exist`, "proxy", "model", "model_not_found");
+  }
+  return null;
+}
+
+/** A refusal of a known key still counts in its usage, as a request and an error. */
+function refuseCounted(
+  c: Context<AppEnv>,
+  route: string,
+  key: CachedKey,
+  err: ProxyError,
+  opts: AuthMiddlewareOptions,
+  headers?: Record<string, string>,
+): Response {
+  opts.usage.record({
+    keyId: key.record.id,
+    model: "",
+    route: usageRoute(route),
+    endUser: endUserOf(c),
+    failed: true,
+    inputTokens: 0,
+    outputTokens: 0,
+    totalMs: performance.now() - c.get("request").startedAt,
+  });
+  return refuse(c, route, err, headers);
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 async function identify(

@@ -129,12 +129,14 @@ export function createKeyStore(db: Database, secret: Uint8Array): KeyStore {
       });
     },
     async usage(sinceDay, name) {
+      // PostgreSQL cannot type a parameter compared only with NULL: two plain queries instead of one clever one.
+      const oneKey = name === undefined ? sql`` : sql`AND k.name = ${name}`;
       const rows = (await sql`SELECT k.name AS name, u.day AS day, u.model AS model, u.route AS route,
           u.end_user AS end_user, u.requests AS requests, u.errors AS errors, u.input_tokens AS input_tokens,
           u.output_tokens AS output_tokens, u.total_ms AS total_ms, u.first_token_ms AS first_token_ms,
           u.first_token_count AS first_token_count
         FROM usage_daily u JOIN api_keys k ON k.id = u.key_id
-        WHERE u.day >= ${sinceDay} AND (${name ?? null} IS NULL OR k.name = ${name ?? ""})
+        WHERE u.day >= ${sinceDay} ${oneKey}
         ORDER BY k.name, u.day, u.model, u.route, u.end_user`) as UsageDbRow[];
       return rows.map((r) => ({
         name: r.name,
