@@ -7,6 +7,7 @@ import path from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
 import { Ollama } from "ollama";
 import OpenAI from "openai";
+import { runKeysCommand } from "../../src/auth/cli.ts";
 import { createFromOptions, type KeyOptions } from "../../src/auth/index.ts";
 import { type FakeOllama, startFakeOllama } from "../helpers/fake-ollama.ts";
 import { createOllamaSigner } from "../helpers/ollama-signer.ts";
@@ -485,5 +486,70 @@ describe("/admin", () => {
       unknown
     >;
     expect(health.auth).toMatchObject({ store: "sqlite", counters: { backend: "local", status: "ok" } });
+  });
+});
+
+describe("the keys command and the graceful stop", () => {
+  const run = async (...argv: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runKeysCommand(argv, { DATABASE_URL: path.join(dir, "data", "proxy.sqlite") }, dir, {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+    });
+    return { code, out, err: err.join("\n") };
+  };
+
+  test("mistakes are one clear line and exit 2; list shows state and policy, never a key", async () => {
+    expect(await run("create")).toMatchObject({
+      code: 2,
+      err: "ollama-smart-proxy keys: a name is required (--name)",
+    });
+    expect((await run("create", "--name", "x", "--rpm", "lots")).err).toContain(
+      "--rpm must be a positive integer",
+    );
+    expect((await run("create", "--name", "x", "--ssh-key", "ssh-rsa AAAA")).err).toContain(
+      "not an ssh-ed25519 public key",
+    );
+    expect((await run("create", "--name", "x", "--bogus")).err).toContain("unknown flag --bogus");
+    expect((await run("create", "--name", "forms")).err).toContain("exists already");
+    expect((await run("revoke", "nobody")).code).toBe(2);
+    const made = await run("create", "--name", "eve", "--models", "llama3*", "--expires", "30d", "--manage");
+    expect(made.code).toBe(0);
+    const key = made.out.at(-1) as string;
+    const list = await run("list");
+    const eve = list.out.find((l) => l.startsWith("eve "));
+    expect(eve).toContain("active");
+    expect(eve).toContain("manage models=llama3*");
+    expect(list.out.join("\n")).not.toContain(key);
+    expect(list.out.find((l) => l.startsWith("revoked "))).toContain("revoked");
+  });
+
+  test("usage still pending when the proxy stops is written before it exits", async () => {
+    const db = path.join(dir, "late.sqlite");
+    const late = await startProxy({
+      upstreamUrl: fake.url,
+      settings: { auth: "keys", databaseUrl: db },
+      // Nothing is written on a timer here: only the stop can write it.
+      tuning: { auth: { refreshMs: 50, flushMs: 3_600_000 } },
+    });
+    const made = await createFromOptions(late.composed.auth?.store ?? (null as never), { name: "late" });
+    await Bun.sleep(120);
+    const res = await fetch(`${late.url}/api/chat`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${made.key}` },
+      body: chatBody("llama3.2"),
+    });
+    expect(res.status).toBe(200);
+    await late.stop();
+    const lines: string[] = [];
+    const after = await runKeysCommand(["usage", "late", "--json"], { DATABASE_URL: db }, dir, {
+      out: (l) => lines.push(l),
+      err: () => {},
+    });
+    expect(after).toBe(0);
+    expect(JSON.parse(lines.join("\n"))).toMatchObject([
+      { name: "late", requests: 1, inputTokens: 2, outputTokens: 4 },
+    ]);
   });
 });
