@@ -77,6 +77,18 @@ export function summarizeCpuPerRequest(
   return rows;
 }
 
+/** AUTH=keys against AUTH=off: the per-request rows, and req/s of keys ÷ off within each round. */
+export function summarizeAuthRequests(
+  samples: Samples<LoadSample>,
+  off: string,
+  keys: string,
+): { rows: Record<string, CpuPerRequestRow>; rpsVsOff: number } {
+  return {
+    rows: summarizeCpuPerRequest(samples, off),
+    rpsVsOff: perRound(samples, keys, off, (a, b) => a.rps / b.rps),
+  };
+}
+
 /** Ratio of added p50 latencies within each round: (label − direct) ÷ (floor − direct). */
 export function addedLatencyVsFloor(samples: Samples<LoadSample>, label: string): number {
   const direct = samples.direct ?? [];

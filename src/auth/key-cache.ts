@@ -6,6 +6,8 @@ import { compileModelRule, type ModelRule } from "./policy.ts";
 import { parseSshKey, type SshKey } from "./ssh-key.ts";
 import type { KeyStore, StoredKey } from "./store.ts";
 
+const MAX_VERIFIED = 10_000;
+
 export interface CachedKey {
   record: StoredKey;
   models: ModelRule;
@@ -38,6 +40,11 @@ export function createKeyCache(opts: {
   const now = opts.now ?? Date.now;
   let byPrefix = new Map<string, CachedKey>();
   let bySsh = new Map<string, { key: CachedKey; ssh: SshKey }>();
+  /**
+   * Keys that verified against this load's hashes: the next request with the same key skips the
+   * HMAC. Made anew with every load, so a changed or revoked row is judged afresh within a second.
+   */
+  let verified = new Map<string, CachedKey>();
   let failing = false;
   const load = async () => {
     const rows = await opts.store.list();
@@ -59,6 +66,7 @@ export function createKeyCache(opts: {
     }
     byPrefix = prefixes;
     bySsh = ssh;
+    verified = new Map();
   };
   const ready = load();
   // A failing database keeps the last good set of keys: revocations wait, requests do not fail.
@@ -92,9 +100,13 @@ export function createKeyCache(opts: {
   return {
     ready,
     byKey(key) {
+      const known = verified.get(key);
+      if (known) return state(known);
       if (!looksLikeKey(key)) return { kind: "unknown" };
       const found = byPrefix.get(lookupPrefix(key));
       if (!found || !sameHash(found.record.hash, keyHash(opts.secret, key))) return { kind: "unknown" };
+      // Bounded: only keys that verified get in, and there are only as many as the table has.
+      if (verified.size < MAX_VERIFIED) verified.set(key, found);
       return state(found);
     },
     bySshBlob(blob) {

@@ -83,16 +83,28 @@ export function isRefusal(x: Admission | LimitRefusal): x is LimitRefusal {
 
 /** Fixed windows in UTC: the minute, day and month a moment falls in, and seconds until each ends. */
 function windows(at: number) {
-  const d = new Date(at);
   const minute = Math.floor(at / 60_000);
-  const dayStart = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
-  const nextMonth = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  // The calendar part changes once a minute at most: worked out once per minute, not per request.
+  if (calendar.minute !== minute) {
+    const d = new Date(at);
+    const iso = d.toISOString();
+    calendar = {
+      minute,
+      day: iso.slice(0, 10),
+      dayEnd: Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) + 86_400_000,
+      month: iso.slice(0, 7),
+      monthEnd: Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1),
+    };
+  }
+  const c = calendar;
   return {
     minute,
     minuteEndsIn: ((minute + 1) * 60_000 - at) / 1000,
-    day: d.toISOString().slice(0, 10),
-    dayEndsIn: (dayStart + 86_400_000 - at) / 1000,
-    month: d.toISOString().slice(0, 7),
-    monthEndsIn: (nextMonth - at) / 1000,
+    day: c.day,
+    dayEndsIn: (c.dayEnd - at) / 1000,
+    month: c.month,
+    monthEndsIn: (c.monthEnd - at) / 1000,
   };
 }
+
+let calendar = { minute: -1, day: "", dayEnd: 0, month: "", monthEnd: 0 };

@@ -56,13 +56,24 @@ export function compileModelRule(globs: readonly string[] | undefined): ModelRul
     re: globToRegExp(g),
     cloud: g.toLowerCase().includes("cloud"),
   }));
+  // Clients send the same few names again and again: each verdict is remembered (bounded).
+  const verdicts = new Map<string, boolean>();
+  const judge = (model: string): boolean => {
+    const cloud = isCloudModel(model);
+    // Cloud models run on someone else's account and bill it: only a glob that names them lets them by.
+    if (globs === undefined) return !cloud;
+    const forms = matchForms(model);
+    return compiled.some((g) => (!cloud || g.cloud) && forms.some((f) => g.re.test(f)));
+  };
   return {
     allows(model) {
-      const cloud = isCloudModel(model);
-      // Cloud models run on someone else's account and bill it: only a glob that names them lets them by.
-      if (globs === undefined) return !cloud;
-      const forms = matchForms(model);
-      return compiled.some((g) => (!cloud || g.cloud) && forms.some((f) => g.re.test(f)));
+      let verdict = verdicts.get(model);
+      if (verdict === undefined) {
+        verdict = judge(model);
+        if (verdicts.size >= 1000) verdicts.clear();
+        if (model.length <= 256) verdicts.set(model, verdict);
+      }
+      return verdict;
     },
   };
 }

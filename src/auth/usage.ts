@@ -67,7 +67,7 @@ export function createUsageRecorder(opts: {
     record(u) {
       merge(pending, {
         keyId: u.keyId,
-        day: utcDay(now()),
+        day: today(now()),
         model: u.model,
         route: u.route,
         endUser: u.endUser,
@@ -86,6 +86,17 @@ export function createUsageRecorder(opts: {
       await flush();
     },
   };
+}
+
+let dayCache = { start: 0, end: -1, day: "" };
+
+/** The UTC day, worked out once per day rather than per request. */
+function today(at: number): string {
+  if (at < dayCache.start || at >= dayCache.end) {
+    const start = at - (at % 86_400_000);
+    dayCache = { start, end: start + 86_400_000, day: utcDay(at) };
+  }
+  return dayCache.day;
 }
 
 function merge(into: Map<string, UsageRow>, row: UsageRow): void {

@@ -27,7 +27,7 @@ beforeAll(async () => {
       databaseUrl: path.join(dir, "data", "proxy.sqlite"),
       modelAliases: { fast: "llama3.2", smart: "qwen3" },
     },
-    tuning: { auth: { refreshMs: 50, flushMs: 50 } },
+    tuning: { auth: { refreshMs: 25, flushMs: 50 } },
   });
 });
 afterAll(async () => {
@@ -39,8 +39,8 @@ afterAll(async () => {
 const store = () => proxy.composed.auth?.store ?? (null as never);
 async function newKey(name: string, o: KeyOptions = {}): Promise<string> {
   const { key } = await createFromOptions(store(), { name, ...o });
-  // The cache reloads every 50 ms here (about a second in production).
-  await Bun.sleep(120);
+  // The cache reloads every 25 ms here (about a second in production).
+  await Bun.sleep(70);
   return key;
 }
 const chatBody = (model: string, content = "hello there", extra: Record<string, unknown> = {}) =>
@@ -83,6 +83,14 @@ describe("without a key", () => {
     expect(anthropic.status).toBe(401);
     expect(await anthropic.json()).toMatchObject({ type: "error", error: { type: "authentication_error" } });
     expect(fake.requestsTo("/api/chat").length).toBe(0);
+  });
+
+  test("a browser's CORS preflight needs no key (browsers send none with it)", async () => {
+    const res = await fetch(`${proxy.url}/api/chat`, {
+      method: "OPTIONS",
+      headers: { origin: "http://localhost:3000", "access-control-request-method": "POST" },
+    });
+    expect(res.status).toBe(204);
   });
 
   test("a wrong, an expired and a revoked key are refused", async () => {
