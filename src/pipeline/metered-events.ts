@@ -12,20 +12,36 @@ export function meteredEvents(
   return input.access ? metered(input.access, events) : events;
 }
 
-async function* metered(access: TurnAccess, events: AsyncGenerator<TurnEvent>): AsyncGenerator<TurnEvent> {
+/**
+ * The same generator, each event looked at on its way out. A plain wrapper rather than an async
+ * generator around it: one promise step per event instead of a generator's queue, which showed at
+ * thousands of one-shot answers a second.
+ */
+function metered(access: TurnAccess, events: AsyncGenerator<TurnEvent>): AsyncGenerator<TurnEvent> {
   let first = true;
-  for await (const event of events) {
+  const look = async (step: IteratorResult<TurnEvent>): Promise<IteratorResult<TurnEvent>> => {
+    if (step.done) return step;
+    const event = step.value;
     if (event.type === "chunk") {
       if (first) {
         first = false;
         access.firstToken();
       }
       if (event.chunk.done) countChunk(access, event.chunk);
-      yield event;
-    } else if (event.type === "upstream") {
-      yield { type: "upstream", response: await tapped(access, event.response) };
-    } else yield event;
-  }
+      return step;
+    }
+    if (event.type === "upstream")
+      return { done: false, value: { type: "upstream", response: await tapped(access, event.response) } };
+    return step;
+  };
+  const wrapper: AsyncGenerator<TurnEvent> = {
+    next: () => events.next().then(look),
+    return: (value) => events.return(value),
+    throw: (err) => events.throw(err),
+    [Symbol.asyncIterator]: () => wrapper,
+    [Symbol.asyncDispose]: () => events.return(undefined).then(() => undefined),
+  };
+  return wrapper;
 }
 
 function countChunk(access: TurnAccess, chunk: InferenceChunk): void {
@@ -34,11 +50,16 @@ function countChunk(access: TurnAccess, chunk: InferenceChunk): void {
   if (input || output) access.tokens(input, output);
 }
 
+const decoder = new TextDecoder();
+
 /** The upstream's own answer, its bytes unchanged: a stream is watched as it passes, one object read whole. */
 async function tapped(access: TurnAccess, res: Response): Promise<Response> {
-  if (!res.ok || !res.body) return res;
+  // `res.body` is not touched before it is known to be a stream: reading that getter turns Bun's
+  // native body into a JavaScript stream, and a one-shot answer is then read through it.
+  if (!res.ok) return res;
   const type = res.headers.get("content-type") ?? "";
   if (type.includes("ndjson")) {
+    if (!res.body) return res;
     const keeper = new LastLineKeeper();
     let first = true;
     const tap = new TransformStream<Uint8Array, Uint8Array>({
@@ -51,7 +72,8 @@ async function tapped(access: TurnAccess, res: Response): Promise<Response> {
         controller.enqueue(chunk);
       },
       flush() {
-        countLine(access, keeper.lastLine());
+        const line = keeper.lastLine();
+        if (line) countText(access, decoder.decode(line.subarray(Math.max(0, line.byteLength - TAIL_CHARS))));
       },
     });
     const body = res.body.pipeThrough(tap);
@@ -65,18 +87,33 @@ async function tapped(access: TurnAccess, res: Response): Promise<Response> {
     throw new ProxyError(502, `the upstream answer broke off: ${(err as Error).message}`, "upstream");
   }
   access.firstToken();
-  countLine(access, bytes);
-  return new Response(bytes, { status: res.status, statusText: res.statusText, headers: res.headers });
+  countText(access, decoder.decode(bytes.subarray(Math.max(0, bytes.byteLength - TAIL_CHARS))));
+  return new Response(bytes as Uint8Array<ArrayBuffer>, {
+    status: res.status,
+    statusText: res.statusText,
+    headers: res.headers,
+  });
 }
 
-const decoder = new TextDecoder();
-/** Ollama writes the counts last (after a generate's `context` array): the tail is enough. */
-const TAIL_BYTES = 4096;
+/** Ollama writes the counts last (after a generate's `context` array): the tail is enough (bytes). */
+const TAIL_CHARS = 4096;
+const PROMPT = '"prompt_eval_count":';
+const EVAL = '"eval_count":';
 
-function countLine(access: TurnAccess, line: Uint8Array | null): void {
-  if (!line) return;
-  const tail = decoder.decode(line.subarray(Math.max(0, line.byteLength - TAIL_BYTES)));
-  const input = Number(/"prompt_eval_count":\s*(\d+)/.exec(tail)?.[1] ?? 0);
-  const output = Number(/"eval_count":\s*(\d+)/.exec(tail)?.[1] ?? 0);
+function countText(access: TurnAccess, text: string): void {
+  const from = Math.max(0, text.length - TAIL_CHARS);
+  const input = numberAfter(text, PROMPT, from);
+  const output = numberAfter(text, EVAL, from);
   if (input || output) access.tokens(input, output);
+}
+
+/** The integer after the last `key` in `text` (past `from`), or 0. */
+function numberAfter(text: string, key: string, from: number): number {
+  const at = text.lastIndexOf(key);
+  if (at < from) return 0;
+  let i = at + key.length;
+  while (text.charCodeAt(i) === 32) i++;
+  let n = 0;
+  for (let ch = text.charCodeAt(i); ch >= 48 && ch <= 57; ch = text.charCodeAt(++i)) n = n * 10 + (ch - 48);
+  return n;
 }

@@ -15,7 +15,9 @@ test("AUTH=off on 0.0.0.0 warns at start-up; AUTH=keys on 0.0.0.0 does not", asy
   // Log lines go out in batches: the warning is written right after the listening line.
   await Bun.sleep(200);
   const warned = (lines: Array<Record<string, unknown>>) =>
-    lines.some((l) => l.level === "warn" && String(l.msg).startsWith("AUTH=off while listening beyond loopback"));
+    lines.some(
+      (l) => l.level === "warn" && String(l.msg).startsWith("AUTH=off while listening beyond loopback"),
+    );
   expect(warned(open.lines)).toBe(true);
   expect(warned(keyed.lines)).toBe(false);
   expect(keyed.listening.auth).toBe("keys");
