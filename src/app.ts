@@ -12,8 +12,7 @@ import { ollamaErrors } from "./http/error-handler.ts";
 import type { Logger } from "./log.ts";
 import { createProxyMetrics } from "./metrics/proxy-metrics.ts";
 import { allowedHosts } from "./middleware/allowed-hosts.ts";
-import { bodyLimit } from "./middleware/body-limit.ts";
-import { bodyTimeout } from "./middleware/body-timeout.ts";
+import { bodyIntake } from "./middleware/body-intake.ts";
 import { clientLimit } from "./middleware/client-limit.ts";
 import { cors } from "./middleware/cors.ts";
 import { requestContext } from "./middleware/request-context.ts";
@@ -65,14 +64,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use(requestGuard({ basePath: config.basePath }));
   if (config.maxRequestsPerClient > 0)
     app.use(clientLimit({ max: config.maxRequestsPerClient, basePath: config.basePath }));
-  if (config.bodyTimeoutMs > 0) app.use(bodyTimeout(config.bodyTimeoutMs, config.basePath));
   if (config.hostCheckEnabled) app.use(allowedHosts());
   app.use(cors(config.corsOrigins));
   if (deps.auth) app.use(deps.auth);
   app.use(
-    bodyLimit({
+    bodyIntake({
       inferenceBytes: config.maxBodyMb * MB,
       smallBytes: config.maxSmallBodyMb * MB,
+      timeoutMs: config.bodyTimeoutMs,
       basePath: config.basePath,
     }),
   );
@@ -98,7 +97,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   );
   routes.route("/", createNativeChatRoutes({ pipeline, progressStyle: config.progressNative }));
   // Before the OpenAI sub-app, whose /v1/* catch-all would forward /v1/messages to Ollama as it is.
-  routes.route("/", createAnthropicRoutes({ pipeline }));
+  routes.route("/", createAnthropicRoutes({ pipeline, upstream, extraModels: deps.extraModels }));
   routes.route(
     "/",
     createOpenAIRoutes({

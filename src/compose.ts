@@ -1,10 +1,18 @@
 // Builds the whole proxy from a Config: upstream client, agents, model management, the Hono app.
 // The entry file and the tests both use it, so tests exercise exactly what users run.
-import { type AgentRegistry, type AgentSettingsMap, createAgentRegistry } from "./agents/index.ts";
+import {
+  type AgentRegistry,
+  type AgentSettingsMap,
+  checkCommandChain,
+  createAgentRegistry,
+} from "./agents/index.ts";
 import { createApp } from "./app.ts";
 import { type Auth, createAuth } from "./auth/index.ts";
-import type { Config } from "./config/index.ts";
+import type { Config, LoadResult } from "./config/index.ts";
+import { type ConfigReloader, createConfigReloader } from "./config/reload.ts";
+import { type ConfigStore, createConfigStore } from "./config/store.ts";
 import { createAdminRoutes } from "./features/admin/routes.ts";
+import { createConfigRoutes } from "./features/config/routes.ts";
 import { createModelFeature, type ModelFeature } from "./features/models/index.ts";
 import { createPluginsRoutes } from "./features/plugins/routes.ts";
 import type { Logger } from "./log.ts";
@@ -21,11 +29,17 @@ export interface ComposeInput {
   fetch?: FetchLike;
   /** Aborted when the shutdown grace period is over: streams still running end with its reason. */
   stop?: AbortSignal;
-  /** Pacing that only tests change: pull progress texts, the agents folder's reload debounce, agent idle time. */
+  /**
+   * Reads the configuration again as at start-up (flags, environment, the file): given with a config
+   * file, the file is watched and a valid change applies live.
+   */
+  reloadConfig?: () => LoadResult;
+  /** Pacing that only tests change: pull progress texts, the agents folder's and the config file's reload debounce, agent idle time. */
   tuning?: {
     pullTiming?: Partial<PullWaitTiming>;
     agentReloadDebounceMs?: number;
     agentIdleMs?: number;
+    configReloadDebounceMs?: number;
     /** AUTH=keys: how often keys are reloaded from the store and usage written to it. */
     auth?: { refreshMs?: number; flushMs?: number };
   };
@@ -36,11 +50,15 @@ export interface ComposedProxy {
   registry: AgentRegistry;
   models: ModelFeature;
   upstream: UpstreamClient;
+  /** The configuration in force (a config file reload replaces it). */
+  config: ConfigStore;
+  /** Reads the config file again now (SIGHUP); false when the change was refused or there is no file. */
+  reloadConfig(): boolean;
   /** With AUTH=keys: the key store, usage recorder and middleware; null with AUTH=off. */
   auth: Auth | null;
   /** Background work once the server listens: reads the model list, warms WARM_MODELS up. */
   start(): Promise<void>;
-  /** Stops watching the agents folder and stops warm-ups and pulls in flight; writes pending usage. */
+  /** Stops watching the agents folder and the config file, and stops warm-ups and pulls in flight; writes pending usage. */
   stop(): Promise<void>;
 }
 
@@ -56,7 +74,7 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
   const registry = createAgentRegistry({
     dir: config.agentsDir,
     logger,
-    settings: input.agentSettings,
+    settings: input.agentSettings ?? config.agentSettingsMap,
     watch: config.agentsWatch,
     debounceMs: input.tuning?.agentReloadDebounceMs,
     importTimeoutMs: config.agentImportTimeoutMs,
@@ -64,14 +82,41 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     memoryLimitMb: config.agentMemoryMb,
     idleMs: input.tuning?.agentIdleMs,
   });
+  const store = createConfigStore(config);
+  // Agent settings follow the file: every agent loads again with the new ones (requests in flight
+  // keep the agents they started with).
+  store.subscribe((next, previous) => {
+    if (JSON.stringify(next.agentSettingsMap) !== JSON.stringify(previous.agentSettingsMap))
+      void registry.setSettings(next.agentSettingsMap);
+  });
+  const reloader: ConfigReloader | null =
+    config.configFile && input.reloadConfig
+      ? createConfigReloader({
+          file: config.configFile,
+          store,
+          load: input.reloadConfig,
+          logger,
+          debounceMs: input.tuning?.configReloadDebounceMs,
+        })
+      : null;
   // Not awaited: agent files load in the background and join the snapshot as each one is ready.
-  const models = createModelFeature({ config, upstream, logger, timing: input.tuning?.pullTiming });
+  const models = createModelFeature({
+    config,
+    upstream,
+    logger,
+    timing: input.tuning?.pullTiming,
+    live: store.current,
+    agentsCheck: (commands) => checkCommandChain(commands, registry.snapshot()),
+  });
+  const presets = () => models.core.presets();
+  // AUTH is read at start-up only (a restart setting): keys, policies and limits live in the store.
   const auth =
     config.auth === "keys"
       ? await createAuth({
           settings: config,
           logger,
-          resolve: (model) => models.service.resolve(model),
+          // Presets and aliases are judged by the model they run.
+          resolve: (model) => models.service.resolve(models.service.preset?.(model)?.preset.model ?? model),
           tuning: input.tuning?.auth,
         })
       : null;
@@ -85,7 +130,7 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
       registry,
       upstream,
       timeoutMs: config.agentTimeoutMs,
-      unknownCommand: config.unknownCommand,
+      unknownCommand: () => store.current().unknownCommand,
     }),
     models: models.service,
     health: {
@@ -95,7 +140,8 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     extraModels: models.extraModels,
     features: [
       models.routes,
-      createPluginsRoutes({ registry }),
+      createPluginsRoutes({ registry, presets }),
+      createConfigRoutes({ store, presets }),
       ...(auth ? [createAdminRoutes({ store: auth.store })] : []),
     ],
     auth: auth?.middleware,
@@ -106,9 +152,12 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     registry,
     models,
     upstream,
+    config: store,
+    reloadConfig: () => reloader?.reload() ?? false,
     auth,
     start: () => models.start(),
     async stop() {
+      reloader?.close();
       registry.close();
       models.stop();
       await auth?.close();

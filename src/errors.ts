@@ -1,4 +1,4 @@
-// The one error type the proxy throws, and its envelopes in the Ollama and OpenAI dialects.
+// The one error type the proxy throws, and its envelopes in the Ollama, OpenAI and Anthropic dialects.
 
 export type ErrorOrigin = "proxy" | "upstream";
 
@@ -83,6 +83,37 @@ export function openAIErrorObject(
 
 export function openAIErrorResponse(err: ProxyError): Response {
   return new Response(JSON.stringify(openAIErrorObject(err.message, err.status, err.param, err.code)), {
+    status: err.status,
+    headers: JSON_HEADERS,
+  });
+}
+
+/** The `error.type` Anthropic gives each status (503 is Ollama's "server busy", which it calls overloaded). */
+export function anthropicErrorType(status: number): string {
+  if (status === 400 || status === 422) return "invalid_request_error";
+  if (status === 401) return "authentication_error";
+  if (status === 403) return "permission_error";
+  if (status === 404) return "not_found_error";
+  if (status === 413) return "request_too_large";
+  if (status === 429) return "rate_limit_error";
+  if (status === 503 || status === 529) return "overloaded_error";
+  return "api_error";
+}
+
+export interface AnthropicErrorBody {
+  type: "error";
+  error: { type: string; message: string };
+  request_id?: string;
+}
+
+export function anthropicErrorBody(message: string, status: number, requestId?: string): AnthropicErrorBody {
+  const body: AnthropicErrorBody = { type: "error", error: { type: anthropicErrorType(status), message } };
+  if (requestId) body.request_id = requestId;
+  return body;
+}
+
+export function anthropicErrorResponse(err: ProxyError, requestId?: string): Response {
+  return new Response(JSON.stringify(anthropicErrorBody(err.message, err.status, requestId)), {
     status: err.status,
     headers: JSON_HEADERS,
   });

@@ -1,5 +1,4 @@
 // Starts the proxy: config → logger → the composed proxy → Bun.serve, then waits for a stop signal.
-import { loadAgentSettings } from "./agents/index.ts";
 import { runKeysCommand } from "./auth/cli.ts";
 import { composeProxy } from "./compose.ts";
 import { loadConfig } from "./config/index.ts";
@@ -13,24 +12,19 @@ export async function main(): Promise<void> {
   // `keys create|list|revoke|usage`: the same entry (and binary) manages the key store, then exits.
   if (process.argv[2] === "keys")
     process.exit(await runKeysCommand(process.argv.slice(3), process.env, process.cwd()));
-  const loaded = loadConfig({
+  const loadInput = {
     argv: process.argv.slice(2),
     env: process.env,
     cwd: process.cwd(),
     version: PROXY_VERSION,
-  });
+  };
+  const loaded = loadConfig(loadInput);
   if (loaded.kind === "help" || loaded.kind === "version") {
     process.stdout.write(`${loaded.text}\n`);
     process.exit(0);
   }
   if (loaded.kind === "error") fail(loaded.message);
   const { config } = loaded;
-  let agentSettings: ReturnType<typeof loadAgentSettings> = {};
-  try {
-    agentSettings = loadAgentSettings(config.agentSettings, process.cwd());
-  } catch (err) {
-    fail(`invalid AGENT_SETTINGS: ${(err as Error).message}`);
-  }
 
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   // Log lines are written in batches: what is still pending goes out synchronously at exit.
@@ -41,13 +35,15 @@ export async function main(): Promise<void> {
 
   // Aborted when the shutdown grace period is over: streams still running end with its reason.
   const cutStreams = new AbortController();
-  const { app, registry, upstream, start, stop, auth } = await composeProxy({
+  const { app, registry, upstream, start, stop, reloadConfig, auth } = await composeProxy({
     config,
     logger,
     version: PROXY_VERSION,
-    agentSettings,
     stop: cutStreams.signal,
+    // Flags and environment are the process's own; a reload reads the file again under them.
+    reloadConfig: () => loadConfig(loadInput),
   });
+  if (config.configFile) process.on("SIGHUP", () => reloadConfig());
 
   let server: ReturnType<typeof serve>;
   try {
@@ -60,6 +56,7 @@ export async function main(): Promise<void> {
     // Credentials given in OLLAMA_URL are only ever sent upstream; the log says they are in use.
     upstream: config.ollamaUrl,
     upstreamAuth: config.ollamaAuth ? "basic" : "none",
+    configFile: config.configFile || null,
     auth: auth ? "keys" : "off",
     version: PROXY_VERSION,
     startupMs: Math.round(performance.now()),
@@ -93,9 +90,9 @@ export async function main(): Promise<void> {
   });
 }
 
-/** One line, no stack trace, non-zero exit: what a user fixing a typo in a setting needs. */
+/** One line per problem, no stack trace, non-zero exit: what a user fixing a typo in a setting needs. */
 function fail(message: string, code = 2): never {
-  process.stderr.write(`ollama-smart-proxy: ${message}\n`);
+  for (const line of message.split("\n")) process.stderr.write(`ollama-smart-proxy: ${line}\n`);
   process.exit(code);
 }
 

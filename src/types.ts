@@ -52,6 +52,8 @@ export interface AppEnv {
     model: string | undefined;
     /** Agents activated by slash commands, in chain order. */
     agents: readonly string[] | undefined;
+    /** The request body as body-intake read it, until a route takes it (http/request-body.ts). */
+    bodyBytes: Uint8Array | undefined;
     /** A failure a streamed answer reported in-band (the status line had gone out as 200). */
     streamError: ProxyError | undefined;
     /** With AUTH=keys: the client's key's rights and token meter (set by src/auth/middleware.ts). */

@@ -9,7 +9,7 @@ export type { AgentCounts, AgentRegistry, RegistryOptions } from "./registry.ts"
 export { createAgentRegistry } from "./registry.ts";
 export type { AgentSettingsMap } from "./settings.ts";
 export { loadAgentSettings } from "./settings.ts";
-export { parseSlashCommands, stripKnownCommands } from "./slash-commands.ts";
+export { checkCommandChain, parseSlashCommands, stripKnownCommands } from "./slash-commands.ts";
 export type { AgentSnapshot, FailedAgent, LoadedAgent, LoadingAgent } from "./snapshot.ts";
 export { createSnapshot, EMPTY_SNAPSHOT } from "./snapshot.ts";
 export type * from "./types.ts";

@@ -29,6 +29,8 @@ export interface AgentRegistry {
   counts(): AgentCounts;
   /** Loads the folder again; calls made before that load starts share it. */
   reload(): Promise<void>;
+  /** New operator settings (a config reload): every agent loads again with them. */
+  setSettings(settings: AgentSettingsMap): Promise<void>;
   /** Stops watching and loading. Snapshots handed out keep working for requests in flight. */
   close(): void;
 }
@@ -57,7 +59,7 @@ const RELOAD_LINGER_MS = 10_000;
 export function createAgentRegistry(opts: RegistryOptions): AgentRegistry {
   const dir = resolve(opts.dir);
   const logger = opts.logger.child({ component: "agents" });
-  const settings = opts.settings ?? {};
+  let settings = opts.settings ?? {};
   const load = {
     dir,
     settings,
@@ -181,6 +183,11 @@ export function createAgentRegistry(opts: RegistryOptions): AgentRegistry {
       };
     },
     reload,
+    setSettings(next) {
+      settings = next;
+      load.settings = next;
+      return reload();
+    },
     close() {
       closed = true;
       clearTimeout(timer);

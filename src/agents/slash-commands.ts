@@ -74,3 +74,26 @@ function commandName(word: string | null): string | null {
   const m = word === null ? null : COMMAND_TOKEN.exec(word);
   return m?.[1] ? m[1].toLowerCase() : null;
 }
+
+/**
+ * Whether `text` is only slash commands that would all run now (a preset's chain): null when so,
+ * else one line saying what is missing or wrong.
+ */
+export function checkCommandChain(text: string, snapshot: AgentSnapshot): string | null {
+  const parsed = parseSlashCommands(text, snapshot);
+  switch (parsed.kind) {
+    case "chain":
+      return parsed.text.trim() ? `"${parsed.text.trim()}" is not a slash command` : null;
+    case "unknown": {
+      const loading = snapshot.loading().length;
+      return `agent /${parsed.name} is not loaded${loading ? ` (${loading} agent files are still loading)` : ""}`;
+    }
+    case "usage":
+    case "too-long":
+      return parsed.message;
+    case "help":
+      return "/help cannot be part of a chain";
+    case "none":
+      return "expected slash commands such as /concise";
+  }
+}

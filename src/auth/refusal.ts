@@ -1,7 +1,8 @@
-// 401, 403 and 429 in the dialect of the route, as that route's own sub-app would answer:
-// Anthropic's envelope on /v1/messages, OpenAI's on the rest of /v1, Ollama's everywhere else.
+// 401, 403 and 429 in the dialect of the route, as that route's own sub-app would answer
+// (src/http/dialect-errors.ts); /v1/models speaks Anthropic's to clients that send anthropic-version.
 import type { Context } from "hono";
-import { ollamaErrorResponse, openAIErrorResponse, ProxyError } from "../errors.ts";
+import { anthropicErrorResponse, ProxyError } from "../errors.ts";
+import { errorResponseFor } from "../http/dialect-errors.ts";
 import type { AppEnv } from "../types.ts";
 
 export function authError(status: number, message: string, code: string | null = null): ProxyError {
@@ -16,32 +17,11 @@ export function refuse(
 ): Response {
   // Recorded like a thrown error, so the access line says why.
   c.error = err;
-  const res = render(route, err);
+  const anthropicModels =
+    (route === "/v1/models" || route.startsWith("/v1/models/")) &&
+    c.req.header("anthropic-version") !== undefined;
+  const res = anthropicModels ? anthropicErrorResponse(err) : errorResponseFor(route, err);
   if (err.status === 401) res.headers.set("www-authenticate", 'Bearer realm="ollama-smart-proxy"');
   for (const [name, value] of Object.entries(extraHeaders ?? {})) res.headers.set(name, value);
   return res;
-}
-
-function render(route: string, err: ProxyError): Response {
-  if (route === "/v1/messages" || route.startsWith("/v1/messages/")) return anthropicError(err);
-  if (route.startsWith("/v1/")) return openAIErrorResponse(err);
-  return ollamaErrorResponse(err.status, err.message);
-}
-
-const ANTHROPIC_TYPES: Record<number, string> = {
-  401: "authentication_error",
-  403: "permission_error",
-  404: "not_found_error",
-  429: "rate_limit_error",
-};
-
-function anthropicError(err: ProxyError): Response {
-  const body = {
-    type: "error",
-    error: { type: ANTHROPIC_TYPES[err.status] ?? "api_error", message: err.message },
-  };
-  return new Response(JSON.stringify(body), {
-    status: err.status,
-    headers: { "content-type": "application/json" },
-  });
 }

@@ -10,7 +10,20 @@ export interface SettingSpec<T = unknown> {
   schema: z.ZodType<T, string>;
   /** How a refused raw value is echoed in the start-up error, for values that may hold a secret. */
   redact?: (raw: string) => string;
+  /**
+   * Applied from a config file reload without a restart. Absent = fixed at start-up: a changed value
+   * is logged as needing a restart and the running one stays (the safe default for new settings).
+   */
+  live?: true;
+  /**
+   * How the config file gives this setting when a plain string, number, true/false or list (joined
+   * with commas) is not enough: a schema turning the file's value into the string `schema` reads.
+   */
+  file?: z.ZodType<string, unknown>;
 }
+
+/** Settings whose variable names a secret: their values are never shown, whatever their redact rule. */
+export const SECRET_ENV = /KEY|TOKEN|SECRET|PASSWORD/i;
 
 export function integer(min: number, max: number) {
   const expected = `an integer from ${min} to ${max}`;

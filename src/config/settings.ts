@@ -1,5 +1,6 @@
 // Every setting the proxy reads: its environment variable, CLI flag, default and help line.
 import { z } from "zod";
+import { jsonMap, pairsMap } from "./file-values.ts";
 import {
   aliasesSetting,
   keepAliveSetting,
@@ -26,6 +27,13 @@ const ollamaUrl = z.string().transform((raw, ctx) => {
 });
 
 export const SETTINGS = {
+  configFile: setting({
+    env: "CONFIG_FILE",
+    flag: "--config",
+    default: "",
+    help: "YAML or JSON file of settings (keys: the flag names without --) and presets; watched and applied live",
+    schema: text(),
+  }),
   ollamaUrl: setting({
     env: "OLLAMA_URL",
     flag: "--ollama-url",
@@ -75,6 +83,8 @@ export const SETTINGS = {
     default: "",
     help: 'Per-agent settings: a JSON file path or inline JSON, e.g. {"translate":{"model":"llama3.2"}}',
     schema: text(),
+    live: true,
+    file: jsonMap(),
   }),
   agentTimeoutMs: setting({
     env: "AGENT_TIMEOUT_MS",
@@ -89,6 +99,7 @@ export const SETTINGS = {
     default: "reply",
     help: "What an unknown /word at the start of a message does: reply (list the agents) or pass (send verbatim)",
     schema: oneOf(["reply", "pass"] as const),
+    live: true,
   }),
   progressAfterMs: setting({
     env: "PROGRESS_AFTER_MS",
@@ -188,6 +199,8 @@ export const SETTINGS = {
     default: "",
     help: "Model aliases, alias=target,... (e.g. gpt-4o-mini=llama3.2:3b); listed by /api/tags and /v1/models",
     schema: aliasesSetting(),
+    live: true,
+    file: pairsMap(),
   }),
   defaultModel: setting({
     env: "DEFAULT_MODEL",
@@ -195,6 +208,7 @@ export const SETTINGS = {
     default: "",
     help: "Model used for chat requests that name none (may be an alias)",
     schema: modelNameSetting(),
+    live: true,
   }),
   autoPull: setting({
     env: "AUTO_PULL",
@@ -202,6 +216,7 @@ export const SETTINGS = {
     default: "true",
     help: "Pull a model the upstream lacks when a request names it (off: Ollama's own 404 reaches the client)",
     schema: boolean(),
+    live: true,
   }),
   pullAllow: setting({
     env: "PULL_ALLOW",
@@ -209,6 +224,7 @@ export const SETTINGS = {
     default: "",
     help: "Globs of models auto-pull may fetch, comma-separated (* any run, ? one char); empty = all",
     schema: list(),
+    live: true,
   }),
   pullDeny: setting({
     env: "PULL_DENY",
@@ -216,6 +232,7 @@ export const SETTINGS = {
     default: "",
     help: "Globs of models auto-pull must never fetch; wins over PULL_ALLOW",
     schema: list(),
+    live: true,
   }),
   pullRetryAfterMs: setting({
     env: "PULL_RETRY_AFTER_MS",
@@ -251,6 +268,7 @@ export const SETTINGS = {
     default: "",
     help: "keep_alive for /v1 requests that carry none and for warm-up loads (seconds, 5m, 1h, -1 = forever); empty = Ollama's default",
     schema: keepAliveSetting(),
+    live: true,
   }),
   modelKeepAlive: setting({
     env: "MODEL_KEEP_ALIVE",
@@ -258,6 +276,8 @@ export const SETTINGS = {
     default: "",
     help: "Per-model keep_alive, model=duration,... (wins over KEEP_ALIVE; also used for warm-up loads)",
     schema: modelKeepAliveSetting(),
+    live: true,
+    file: pairsMap(),
   }),
   modelsCacheMs: setting({
     env: "MODELS_CACHE_MS",
@@ -293,7 +313,7 @@ export const SETTINGS = {
     env: "BODY_TIMEOUT_MS",
     flag: "--body-timeout-ms",
     default: "30000",
-    help: "Longest pause a client may make while sending its request body before it gets 408; 0 = never",
+    help: "Longest pause a client may make while sending its request body (a body up to 64 KB: the whole body) before it gets 408; 0 = never",
     schema: integer(0, 3_600_000),
   }),
   maxRequestsPerClient: setting({

@@ -1,6 +1,7 @@
 // Bounds the requests one client address has in flight, so one client cannot hold every socket.
 import type { Context, MiddlewareHandler } from "hono";
-import { ollamaErrorResponse, openAIErrorResponse, ProxyError } from "../errors.ts";
+import { ProxyError } from "../errors.ts";
+import { errorResponseFor, routeOf } from "../http/dialect-errors.ts";
 import type { AppEnv } from "../types.ts";
 
 export interface ClientLimitOptions {
@@ -38,16 +39,15 @@ export function clientLimit(opts: ClientLimitOptions): MiddlewareHandler<AppEnv>
 }
 
 /**
- * This middleware runs before any feature's own onError, so it picks the envelope itself: OpenAI's
- * under /v1, Ollama's elsewhere. The body may be unread, so the connection closes after the answer.
+ * This middleware runs before any feature's own onError, so it picks the envelope itself. The body
+ * may be unread, so the connection closes after the answer.
  */
 function refusal(c: Context<AppEnv>, opts: ClientLimitOptions): Response {
   const err = new ProxyError(
     503,
     `too many requests in flight from this client (MAX_REQUESTS_PER_CLIENT is ${opts.max}); retry when some have finished`,
   );
-  const underV1 = c.req.path.startsWith(`${opts.basePath}/v1/`);
-  const res = underV1 ? openAIErrorResponse(err) : ollamaErrorResponse(err.status, err.message);
+  const res = errorResponseFor(routeOf(c.req.path, opts.basePath), err, c.get("request")?.id);
   res.headers.set("retry-after", "1");
   res.headers.set("connection", "close");
   // Recorded as Hono records a thrown error, so the access line carries the reason.

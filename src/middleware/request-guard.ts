@@ -1,6 +1,7 @@
 // The front door's shape checks: a request Bun accepts but no route could serve gets a 4xx, in its route's dialect.
 import type { MiddlewareHandler } from "hono";
-import { ollamaErrorResponse, openAIErrorResponse, ProxyError } from "../errors.ts";
+import { ProxyError } from "../errors.ts";
+import { errorResponseFor, routeOf } from "../http/dialect-errors.ts";
 import type { AppEnv } from "../types.ts";
 
 export interface RequestGuardOptions {
@@ -17,15 +18,12 @@ const VALID_HOST = /^[0-9A-Za-z!$%&'()*+,\-.:;=[\]_~]*$/;
 const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
 
 export function requestGuard(opts: RequestGuardOptions): MiddlewareHandler<AppEnv> {
-  const openAIRoot = `${opts.basePath}/v1`;
   return async function requestGuardMiddleware(c, next) {
     const problem = problemOf(c.req.raw);
     if (!problem) return next();
-    const path = c.req.path;
-    const openAI = path === openAIRoot || path.startsWith(`${openAIRoot}/`);
     // Set as an onError would, so the access record says why the request was refused.
     c.error = problem;
-    const res = openAI ? openAIErrorResponse(problem) : ollamaErrorResponse(problem.status, problem.message);
+    const res = errorResponseFor(routeOf(c.req.path, opts.basePath), problem, c.get("request")?.id);
     if (problem.status === 405) res.headers.set("allow", ALLOW);
     return res;
   };

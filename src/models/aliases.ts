@@ -1,4 +1,5 @@
-// How configured aliases show in model lists: /api/tags entries marked `alias_of`, /v1/models ids.
+// How configured aliases show in model lists: /api/tags entries marked `alias_of`, /v1/models ids
+// (presets.ts lists presets the same way).
 import type { TagEntry } from "../wire/ollama.ts";
 import type { Catalog } from "./catalog.ts";
 import { modelKey, pullRefusal } from "./names.ts";
@@ -36,14 +37,28 @@ export function listedAliases(
 /** Entries appended to /api/tags: the target's own details plus `alias_of`; names never duplicate. */
 export function aliasTagEntries(config: ModelSettings, models: readonly TagEntry[], since: Date): TagEntry[] {
   const byKey = new Map(models.map((m) => [modelKey(m.name), m]));
+  const listed = listedAliases(config, (t) => byKey.has(modelKey(t)));
+  return virtualTagEntries(listed, byKey, since, "alias_of");
+}
+
+/**
+ * /api/tags entries for names that stand for another model (aliases, presets): the target's details
+ * under the new name plus a field naming the target. `byKey` gains each entry, so names never repeat.
+ */
+export function virtualTagEntries(
+  listed: ReadonlyArray<readonly [name: string, target: string]>,
+  byKey: Map<string, TagEntry>,
+  since: Date,
+  field: "alias_of" | "preset_of",
+): TagEntry[] {
   const out: TagEntry[] = [];
-  for (const [alias, target] of listedAliases(config, (t) => byKey.has(modelKey(t)))) {
+  for (const [alias, target] of listed) {
     const name = withTag(alias);
     if (byKey.has(modelKey(name))) continue;
     const found = byKey.get(modelKey(target));
     out.push(
       found
-        ? { ...found, name, model: name, alias_of: found.name }
+        ? { ...found, name, model: name, [field]: found.name }
         : {
             // Not pulled yet: the fields clients parse, empty, so they still read the list.
             name,
@@ -59,7 +74,7 @@ export function aliasTagEntries(config: ModelSettings, models: readonly TagEntry
               parameter_size: "",
               quantization_level: "",
             },
-            alias_of: withTag(target),
+            [field]: withTag(target),
           },
     );
     byKey.set(modelKey(name), out.at(-1) as TagEntry);

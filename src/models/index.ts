@@ -4,6 +4,13 @@ import type { UpstreamClient } from "../upstream/client.ts";
 import type { TagEntry } from "../wire/ollama.ts";
 import { type AliasModel, aliasModels, aliasTagEntries } from "./aliases.ts";
 import { type Catalog, createCatalog } from "./catalog.ts";
+import {
+  type AgentsCheck,
+  type PresetStatus,
+  presetModels,
+  presetStatuses,
+  presetTagEntries,
+} from "./presets.ts";
 import { PullManager } from "./pull-manager.ts";
 import type { PullWaitTiming } from "./pull-wait.ts";
 import { createModelService } from "./service.ts";
@@ -13,6 +20,7 @@ import { createWarmer } from "./warm.ts";
 
 export type { AliasModel } from "./aliases.ts";
 export { isCloudModel, modelKey } from "./names.ts";
+export type { AgentsCheck, PresetLookup, PresetStatus } from "./presets.ts";
 export type { PullManager } from "./pull-manager.ts";
 export type { ModelStatus } from "./status.ts";
 export { invalidModelName, isValidModelName } from "./valid-name.ts";
@@ -23,14 +31,23 @@ export interface ModelCoreDeps {
   logger: Logger;
   /** Progress pacing for pulls (tests shorten it); defaults from PROGRESS_AFTER_MS and ~1 s. */
   timing?: Partial<PullWaitTiming>;
+  /**
+   * The settings in force now, when a config reload may change them. Aliases, the default model,
+   * presets, pull policy and keep-alive defaults follow it; the rest stays as `config` had it.
+   */
+  live?: () => ModelSettings;
+  /** Checks a preset's slash commands against the agents loaded now. */
+  agentsCheck?: AgentsCheck;
 }
 
 export interface ModelCore {
   service: ModelService;
   catalog: Catalog;
   pulls: PullManager;
-  /** /api/tags entries for the aliases, given the upstream's list. */
+  /** /api/tags entries for the aliases and presets, given the upstream's list. */
   aliasEntries(models: readonly TagEntry[]): TagEntry[];
+  /** Every preset, ready or failed and why. */
+  presets(): PresetStatus[];
   extraModels(): AliasModel[];
   status(timeoutMs: number): Promise<ModelStatus>;
   start(): Promise<void>;
@@ -58,7 +75,26 @@ export function createModelCore(deps: ModelCoreDeps): ModelCore {
     minGapMs: 250,
     ...deps.timing,
   };
-  const service = createModelService({ config, catalog, pulls, timing });
+  const live = deps.live ?? (() => config);
+  const build = (settings: ModelSettings) =>
+    createModelService({ config: settings, catalog, pulls, timing, agentsCheck: deps.agentsCheck });
+  // One service per settings snapshot, built when first asked for after a reload.
+  let built = { settings: config, service: build(config) };
+  const pinned = (): ModelService => {
+    const settings = live();
+    if (settings !== built.settings) built = { settings, service: build(settings) };
+    return built.service;
+  };
+  const service: ModelService = {
+    resolve: (requested) => pinned().resolve(requested),
+    ensure: (model, signal) => pinned().ensure(model, signal),
+    keepAliveFor: (model) => pinned().keepAliveFor(model),
+    preset: (requested) => pinned().preset?.(requested) ?? null,
+    presetProblem: (lookup) => pinned().presetProblem?.(lookup) ?? null,
+    pin: pinned,
+  };
+  const presets = () =>
+    presetStatuses(live(), catalog, (m) => pinned().resolve(m), deps.agentsCheck ?? (() => null));
   const warmer = createWarmer({
     upstream,
     logger,
@@ -70,9 +106,13 @@ export function createModelCore(deps: ModelCoreDeps): ModelCore {
     service,
     catalog,
     pulls,
-    aliasEntries: (models) => aliasTagEntries(config, models, since),
-    extraModels: () => aliasModels(config, catalog),
-    status: (timeoutMs) => modelStatus({ config, upstream, catalog, pulls, warmer }, timeoutMs),
+    aliasEntries(models) {
+      const aliases = aliasTagEntries(live(), models, since);
+      return [...aliases, ...presetTagEntries(presets(), models, aliases, since)];
+    },
+    presets,
+    extraModels: () => [...aliasModels(live(), catalog), ...presetModels(presets(), catalog)],
+    status: (timeoutMs) => modelStatus({ config: live(), upstream, catalog, pulls, warmer }, timeoutMs),
     async start() {
       await catalog.refresh();
       await warmer.start();

@@ -3,6 +3,7 @@
 import { ModelUnavailableError } from "../errors.ts";
 import type { Catalog } from "./catalog.ts";
 import { isCloudModel, modelKey, pullRefusal } from "./names.ts";
+import { type AgentsCheck, presetFinder } from "./presets.ts";
 import type { PullManager } from "./pull-manager.ts";
 import { type PullWaitTiming, waitForPull } from "./pull-wait.ts";
 import type { ModelService, ModelSettings } from "./types.ts";
@@ -13,6 +14,8 @@ export interface ModelServiceDeps {
   catalog: Catalog;
   pulls: PullManager;
   timing: PullWaitTiming;
+  /** Checks a preset's slash commands against the agents loaded now. */
+  agentsCheck?: AgentsCheck;
 }
 
 /** Registry answers that mean "no such model" rather than "try again later". */
@@ -28,9 +31,15 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
   /** Exact spelling first, then Ollama's equivalence (`gpt-4o-mini` ≡ `gpt-4o-mini:latest`). */
   const target = (name: string): string | undefined =>
     Object.hasOwn(config.modelAliases, name) ? config.modelAliases[name] : aliases.get(modelKey(name));
+  const findPreset = presetFinder(config.presets);
   const resolve = (requested: string): string => {
     const name = requested === "" ? config.defaultModel : requested;
     if (!name) return "";
+    // A preset stands for its base model (which may be an alias); its agents are the pipeline's job.
+    const preset = findPreset(name);
+    return resolveName(preset ? preset.preset.model : name);
+  };
+  const resolveName = (name: string): string => {
     // An alias may be any word, but what goes upstream must be a name Ollama can parse; a name too
     // long to be either is refused before it is even lower-cased for the lookup.
     if (name.length > MAX_NAME_LENGTH && !Object.hasOwn(config.modelAliases, name)) throw invalidModelName();
@@ -69,6 +78,9 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
     resolve,
     ensure,
     keepAliveFor,
+    preset: (requested) => findPreset(requested || config.defaultModel),
+    presetProblem: ({ preset }) =>
+      preset.agents && deps.agentsCheck ? deps.agentsCheck(preset.agents) : null,
   };
 }
 

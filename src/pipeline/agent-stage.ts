@@ -55,8 +55,11 @@ export interface AgentStageOptions {
   registry: AgentRegistry;
   upstream: UpstreamClient;
   timeoutMs: number;
-  unknownCommand: "reply" | "pass";
+  /** A function when a config reload may change it; read once per request. */
+  unknownCommand: UnknownCommand | (() => UnknownCommand);
 }
+
+type UnknownCommand = "reply" | "pass";
 
 export function createAgentStage(opts: AgentStageOptions): AgentStage {
   return {
@@ -79,7 +82,7 @@ export function createAgentStage(opts: AgentStageOptions): AgentStage {
           // Not a reply: a chain this long is a request the proxy refuses, in the client's dialect.
           throw new ProxyError(400, parsed.message);
         case "unknown":
-          if (opts.unknownCommand === "pass") return { kind: "none", body };
+          if (unknownCommand(opts) === "pass") return { kind: "none", body };
           return { kind: "reply", text: unknownCommandReply(parsed.name, snapshot) };
         case "chain":
           return chainPlan(input, target.replace(parsed.text), parsed, snapshot, opts);
@@ -118,6 +121,10 @@ function chainPlan(
       };
     },
   };
+}
+
+function unknownCommand(opts: AgentStageOptions): UnknownCommand {
+  return typeof opts.unknownCommand === "function" ? opts.unknownCommand() : opts.unknownCommand;
 }
 
 interface UserText {

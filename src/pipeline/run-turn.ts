@@ -1,14 +1,19 @@
-// The chat pipeline as a function of its input: agents' plan → model (aliases, default) → request
-// hooks → the body to send; the answer itself comes as events (answer.ts).
+// The chat pipeline as a function of its input: preset → agents' plan → model (aliases, default) →
+// request hooks → the body to send; the answer itself comes as events (answer.ts).
 import type { AgentPlan, PreparedTurn } from "./agent-stage.ts";
 import { answerEvents, replyEvents, takeoverEvents } from "./answer.ts";
 import type { PipelineDeps } from "./deps.ts";
 import { meteredEvents } from "./metered-events.ts";
+import { presetInput } from "./preset.ts";
 import type { NativeRequest, TurnInput, TurnResult } from "./turn.ts";
 
 export type { PipelineDeps } from "./deps.ts";
 
-export async function runTurn(input: TurnInput, deps: PipelineDeps): Promise<TurnResult> {
+export async function runTurn(given: TurnInput, live: PipelineDeps): Promise<TurnResult> {
+  // One configuration for the whole turn: a reload while it runs changes nothing it sees.
+  const models = live.models.pin?.() ?? live.models;
+  const deps = models === live.models ? live : { ...live, models };
+  const input = presetInput(given, models);
   const plan: AgentPlan = deps.agents?.plan(input) ?? { kind: "none", body: input.body };
   if (plan.kind === "reply") {
     const model = deps.models.resolve(input.body.model ?? "");

@@ -2,7 +2,7 @@
 import path from "node:path";
 import type { AgentSettingsMap } from "../../src/agents/index.ts";
 import { type ComposedProxy, type ComposeInput, composeProxy } from "../../src/compose.ts";
-import { type Config, configFrom } from "../../src/config/index.ts";
+import { type Config, configFrom, type LoadResult, loadConfig } from "../../src/config/index.ts";
 import type { Settings } from "../../src/config/settings.ts";
 import { createLogger } from "../../src/log.ts";
 import { serve } from "../../src/server.ts";
@@ -25,6 +25,11 @@ export interface TestProxyOptions {
    * agent. The proxy itself listens at once and loads agents in the background; false tests that.
    */
   waitForAgents?: boolean;
+  /**
+   * Starts from this config file as `--config` does, watched and reloaded live (`settings` are then
+   * ignored; the upstream, port, log level and agents folder are given as flags, so they win over it).
+   */
+  configFile?: string;
 }
 
 export interface TestProxy {
@@ -40,14 +45,17 @@ export interface TestProxy {
 
 export async function startProxy(opts: TestProxyOptions): Promise<TestProxy> {
   // Watching is off by default: a watcher per test proxy costs time and nothing tests it but hot reload.
-  const config = configFrom({
-    port: 0,
-    ollamaUrl: opts.upstreamUrl,
-    logLevel: "debug",
-    agentsWatch: false,
-    agentsDir: SHIPPED_AGENTS_DIR,
-    ...opts.settings,
-  });
+  const reloadConfig = opts.configFile ? fileLoader(opts.configFile, opts.upstreamUrl) : undefined;
+  const config = reloadConfig
+    ? configOf(reloadConfig())
+    : configFrom({
+        port: 0,
+        ollamaUrl: opts.upstreamUrl,
+        logLevel: "debug",
+        agentsWatch: false,
+        agentsDir: SHIPPED_AGENTS_DIR,
+        ...opts.settings,
+      });
   const logs: Array<Record<string, unknown>> = [];
   const logger = createLogger({
     level: config.logLevel,
@@ -61,6 +69,7 @@ export async function startProxy(opts: TestProxyOptions): Promise<TestProxy> {
     agentSettings: opts.agentSettings,
     tuning: opts.tuning,
     fetch: opts.fetch,
+    reloadConfig,
   });
   const server = serve(composed.app, config);
   if (opts.waitForAgents !== false) await composed.registry.ready;
@@ -77,6 +86,17 @@ export async function startProxy(opts: TestProxyOptions): Promise<TestProxy> {
       await server.stop(true);
     },
   };
+}
+
+function fileLoader(file: string, upstreamUrl: string): () => LoadResult {
+  const argv = ["--config", file, "--port", "0", "--ollama-url", upstreamUrl, "--log-level", "debug"];
+  argv.push("--agents-watch", "false", "--agents-dir", SHIPPED_AGENTS_DIR);
+  return () => loadConfig({ argv, env: {}, cwd: path.dirname(file), version: "test" });
+}
+
+function configOf(result: LoadResult): Config {
+  if (result.kind !== "config") throw new Error(result.kind === "error" ? result.message : result.kind);
+  return result.config;
 }
 
 /** Access-log lines (one per finished request). */

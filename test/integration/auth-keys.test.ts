@@ -64,6 +64,7 @@ describe("without a key", () => {
       "/plugins",
       "/metrics",
       "/models",
+      "/config",
       "/admin/keys",
     ]) {
       const res = await fetch(`${proxy.url}${p}`);

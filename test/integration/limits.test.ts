@@ -1,5 +1,6 @@
 // Bounded memory on every path: body limits per route kind, upstream line lengths, model names.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import Anthropic from "@anthropic-ai/sdk";
 import { Ollama } from "ollama";
 import OpenAI from "openai";
 import { type FakeOllama, startFakeOllama } from "../helpers/fake-ollama.ts";
@@ -80,6 +81,23 @@ describe("request body limits", () => {
     expect(err).toBeInstanceOf(OpenAI.APIError);
     expect(err).toMatchObject({ status: 413, type: "invalid_request_error" });
     expect((err as Error).message).toContain("MAX_BODY_MB");
+  });
+
+  test("on /v1/messages it is Anthropic's envelope, raised by the Anthropic client as a 413", async () => {
+    const claude = new Anthropic({ baseURL: proxy.url, apiKey: "none", maxRetries: 0 });
+    const err = await claude.messages
+      .create({
+        model: "llama3.2",
+        max_tokens: 10,
+        messages: [{ role: "user", content: "x".repeat(3 * MB) }],
+      })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Anthropic.APIError);
+    expect(err).toMatchObject({
+      status: 413,
+      error: { type: "error", error: { type: "request_too_large" } },
+    });
+    expect((err as { error: { request_id?: string } }).error.request_id).toBeString();
   });
 
   test("a chunked body is read up to the limit and no further; under it, it passes", async () => {

@@ -1,8 +1,12 @@
 // The proxy as users run it: a real process, its start-up errors, concurrency, idle silence and stop.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import OpenAI from "openai";
 import { SETTINGS } from "../../src/config/settings.ts";
 import { type FakeOllama, startFakeOllama } from "../helpers/fake-ollama.ts";
+import { eventually } from "../helpers/proxy.ts";
 import { concurrentStreams, ROOT, spawnProxy } from "../helpers/spawn-proxy.ts";
 
 let fake: FakeOllama;
@@ -34,6 +38,43 @@ describe("start-up", () => {
       expect(stderr.trim().split("\n")).toHaveLength(1);
       expect(stderr).toContain(expected);
       expect(stderr).not.toContain("    at ");
+    }
+  });
+
+  test("a bad config file stops start-up with one line per problem, and SIGHUP reloads a good one", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "proxy-process-config-"));
+    const file = path.join(dir, "proxy.yaml");
+    try {
+      writeFileSync(file, "port: 99999\nolama-url: x\n");
+      const bad = Bun.spawnSync([process.execPath, "src/index.ts", "--config", file], {
+        cwd: ROOT,
+        env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "65535" },
+      });
+      const lines = bad.stderr.toString().trim().split("\n");
+      expect(bad.exitCode).toBe(2);
+      expect(lines).toEqual([
+        `ollama-smart-proxy: ${file}: port: 99999: expected an integer from 0 to 65535`,
+        `ollama-smart-proxy: ${file}: olama-url: unknown key (did you mean "ollama-url"?)`,
+      ]);
+
+      writeFileSync(file, "model-aliases: { small: qwen3 }\n");
+      const proxy = await spawnProxy({
+        args: ["--config", file, "--port", "0", "--ollama-url", fake.url, "--agents-watch", "false"],
+        env: { BUN_CONFIG_MAX_HTTP_REQUESTS: "65535" },
+      });
+      writeFileSync(file, "model-aliases: { small: qwen3, tiny: tinyllama }\n");
+      proxy.proc.kill("SIGHUP");
+      const reloaded = await eventually("the reload", () =>
+        proxy.lines.find((l) => l.msg === "config reloaded"),
+      );
+      expect(reloaded.applied).toEqual(["model-aliases"]);
+      const view = (await (await fetch(`${proxy.url}/config`)).json()) as {
+        settings: Record<string, { value: unknown }>;
+      };
+      expect(view.settings["model-aliases"]?.value).toEqual({ small: "qwen3", tiny: "tinyllama" });
+      expect(await proxy.stop()).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -1,5 +1,6 @@
 // POST /v1/messages: the Anthropic dialect through the chat pipeline, and the count_tokens estimate.
 import { type Context, Hono } from "hono";
+import { bodyText } from "../../http/request-body.ts";
 import { reportTurn, requestParts } from "../../http/turn-facts.ts";
 import { type PipelineDeps, runTurn } from "../../pipeline/run-turn.ts";
 import type { NativeRequest, TurnResult } from "../../pipeline/turn.ts";
@@ -22,7 +23,7 @@ export function createMessagesRoutes(deps: AnthropicMessagesDeps): Hono<AppEnv> 
   const app = new Hono<AppEnv>();
 
   app.post("/v1/messages", async (c: Context<AppEnv>) => {
-    const t = translateMessagesRequest(await readAnthropicJson(c.req.raw));
+    const t = translateMessagesRequest(readAnthropicJson(await bodyText(c)));
     const run = (body: NativeRequest): Promise<TurnResult> =>
       runTurn(
         {
@@ -60,7 +61,7 @@ export function createMessagesRoutes(deps: AnthropicMessagesDeps): Hono<AppEnv> 
 
   // Ollama has no tokenizer route; the count is its own len/4 estimate (see count-tokens.ts).
   app.post("/v1/messages/count_tokens", async (c) => {
-    const counted = countTokens(await readAnthropicJson(c.req.raw));
+    const counted = countTokens(readAnthropicJson(await bodyText(c)));
     const model = deps.pipeline.models.resolve(counted.model);
     if (model) c.set("model", model);
     return c.json({ input_tokens: counted.inputTokens });

@@ -4,8 +4,7 @@ import { parseJson } from "../../http/parse-json.ts";
 import { goJsonError } from "../../wire/go-json-errors.ts";
 import { AnthropicRequestError } from "./errors.ts";
 
-export async function readAnthropicJson(req: Request): Promise<unknown> {
-  const text = await req.text();
+export function readAnthropicJson(text: string): unknown {
   if (text.trim() === "")
     throw new AnthropicRequestError("the request body is empty: a JSON object is expected");
   try {

@@ -1,11 +1,13 @@
-// The Anthropic dialect as one sub-app: /v1/messages and count_tokens, errors in Anthropic's envelope.
+// The Anthropic dialect as one sub-app: /v1/messages, count_tokens and (for Anthropic clients) /v1/models,
+// errors in Anthropic's envelope.
 import { type ErrorHandler, Hono, type MiddlewareHandler } from "hono";
 import { errorHandler } from "../../http/error-handler.ts";
 import type { AppEnv } from "../../types.ts";
 import { AnthropicRequestError, anthropicErrorResponse } from "./errors.ts";
 import { type AnthropicMessagesDeps, createMessagesRoutes } from "./messages-route.ts";
+import { type AnthropicModelDeps, createAnthropicModelRoutes } from "./models-routes.ts";
 
-export type AnthropicDeps = AnthropicMessagesDeps;
+export type AnthropicDeps = AnthropicMessagesDeps & AnthropicModelDeps;
 
 /** The request id goes into every error body too, as Anthropic's `request_id` does. */
 const anthropicErrors: ErrorHandler<AppEnv> = (err, c) =>
@@ -32,6 +34,7 @@ export function createAnthropicRoutes(deps: AnthropicDeps): Hono<AppEnv> {
   app.use("/v1/messages", setRequestId);
   app.use("/v1/messages/*", setRequestId);
   app.route("/", createMessagesRoutes(deps));
+  app.route("/", createAnthropicModelRoutes(deps));
   app.all("/v1/messages", (c) => methodNotAllowed(c.get("request")?.id));
   app.all("/v1/messages/count_tokens", (c) => methodNotAllowed(c.get("request")?.id));
   // Message batches and the rest of /v1/messages/*: Ollama has none, so the answer is given here.

@@ -75,14 +75,14 @@ export interface NativeBody<T> {
 }
 
 /** The body of POST /api/chat, checked as Ollama's decoder would. */
-export async function readChatBody(req: Request): Promise<NativeBody<ChatRequest>> {
-  const { text, value } = await readJsonObject(req, "ChatRequest");
+export function readChatBody(text: string): NativeBody<ChatRequest> {
+  const { value } = readJsonObject(text, "ChatRequest");
   checkChatBody(value);
   return { text, value: value as ChatRequest };
 }
 
-export async function readGenerateBody(req: Request): Promise<NativeBody<GenerateRequest>> {
-  const { text, value } = await readJsonObject(req, "GenerateRequest");
+export function readGenerateBody(text: string): NativeBody<GenerateRequest> {
+  const { value } = readJsonObject(text, "GenerateRequest");
   checkGenerateBody(value);
   return { text, value: value as GenerateRequest };
 }
@@ -95,8 +95,7 @@ interface JsonBody {
 /** Ollama's Go struct names, used in its "cannot unmarshal" messages. */
 type GoStructName = "ChatRequest" | "GenerateRequest";
 
-async function readJsonObject(req: Request, struct: GoStructName): Promise<JsonBody> {
-  const text = await req.text();
+function readJsonObject(text: string, struct: GoStructName): JsonBody {
   if (text.trim() === "") throw new ProxyError(400, "missing request body");
   let value: unknown;
   try {

@@ -2,6 +2,7 @@
 import { type Context, Hono } from "hono";
 import { ProxyError } from "../../errors.ts";
 import { ollamaErrors } from "../../http/error-handler.ts";
+import { bodyText } from "../../http/request-body.ts";
 import { reportTurn, requestParts } from "../../http/turn-facts.ts";
 import { isValidModelName } from "../../models/index.ts";
 import { type PipelineDeps, runTurn } from "../../pipeline/run-turn.ts";
@@ -24,7 +25,8 @@ const MISSING_MODEL: Record<TurnKind, ProxyError> = {
 export function createNativeChatRoutes(deps: NativeChatDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const handle = (kind: TurnKind) => async (c: Context<AppEnv>) => {
-    const { text, value } = await (kind === "chat" ? readChatBody : readGenerateBody)(c.req.raw);
+    const text = await bodyText(c);
+    const { value } = (kind === "chat" ? readChatBody : readGenerateBody)(text);
     const body = value as NativeRequest;
     const clientStream = wantsStream(body);
     // Logged only when Ollama could parse it: anything else is refused below without repeating it.

@@ -2,7 +2,13 @@
 import type { Hono } from "hono";
 import type { Config } from "../../config/index.ts";
 import type { Logger } from "../../log.ts";
-import { type AliasModel, createModelCore, type ModelCore, type ModelStatus } from "../../models/index.ts";
+import {
+  type AgentsCheck,
+  type AliasModel,
+  createModelCore,
+  type ModelCore,
+  type ModelStatus,
+} from "../../models/index.ts";
 import type { PullWaitTiming } from "../../models/pull-wait.ts";
 import type { ModelService } from "../../models/types.ts";
 import type { AppEnv } from "../../types.ts";
@@ -15,6 +21,10 @@ export interface ModelFeatureDeps {
   logger: Logger;
   /** Pull progress pacing; tests shorten it. */
   timing?: Partial<PullWaitTiming>;
+  /** The configuration in force now (it changes on a config file reload). */
+  live?: () => Config;
+  /** Checks a preset's slash commands against the agents loaded now. */
+  agentsCheck?: AgentsCheck;
 }
 
 export interface ModelFeature {

@@ -1,5 +1,6 @@
 // POST /api/pull through the single-flight pulls: a client joining a pull in flight gets its progress.
 import type { Context } from "hono";
+import { bodyText } from "../../http/request-body.ts";
 import { invalidModelName, isValidModelName, type ModelCore } from "../../models/index.ts";
 import type { PullOutcome } from "../../models/pull-job.ts";
 import type { PullLease } from "../../models/pull-manager.ts";
@@ -50,7 +51,7 @@ function follow(lease: PullLease) {
 
 export function createPullHandler(core: ModelCore, opts: ForwardOptions) {
   return async function pullHandler(c: Context<AppEnv>): Promise<Response> {
-    const text = await c.req.text();
+    const text = await bodyText(c);
     const body = parseObject(text);
     const named = namedModel(body);
     // Bodies Ollama would refuse (no name, bad JSON) get its own answer, word for word.

@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { ModelUnavailableError, ProxyError } from "../../errors.ts";
 import { ollamaErrors } from "../../http/error-handler.ts";
+import { bodyText } from "../../http/request-body.ts";
 import type { ModelCore } from "../../models/index.ts";
 import type { AppEnv } from "../../types.ts";
 import type { TagEntry } from "../../wire/ollama.ts";
@@ -56,7 +57,7 @@ export function createModelRoutes(deps: ModelRoutesDeps): Hono<AppEnv> {
 
   for (const path of ALIAS_ROUTES) {
     app.post(path, async (c) => {
-      const text = await c.req.text();
+      const text = await bodyText(c);
       const body = parseObject(text);
       const named = namedModel(body);
       if (!body || !named) return forwardWithBody(c, path, text, deps);

@@ -1,4 +1,7 @@
 // A request body sent with Content-Encoding zstd, gzip or deflate, decoded as it streams in, with a cap.
+import type { Context } from "hono";
+import { bodyText } from "../../http/request-body.ts";
+import type { AppEnv } from "../../types.ts";
 import { OpenAIRequestError } from "./translate/index.ts";
 
 /** Ollama's own cap for decompressed /v1/responses bodies: a small zstd bomb cannot fill memory. */
@@ -13,9 +16,11 @@ const FORMATS: Readonly<Record<string, Format>> = {
   deflate: "deflate",
 };
 
-export async function decodedBodyText(req: Request): Promise<string> {
+/** Codex sends zstd to /v1/responses, and Ollama accepts it there. */
+export async function decodedBodyText(c: Context<AppEnv>): Promise<string> {
+  const req = c.req.raw;
   const encoding = (req.headers.get("content-encoding") ?? "").trim().toLowerCase();
-  if (encoding === "" || encoding === "identity" || !req.body) return req.text();
+  if (encoding === "" || encoding === "identity" || !req.body) return bodyText(c);
   const format = FORMATS[encoding];
   if (!format) {
     throw new OpenAIRequestError(

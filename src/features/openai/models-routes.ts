@@ -1,6 +1,7 @@
 // GET /v1/models, GET /v1/models/:id (names with "/" included) and POST /v1/embeddings.
 import { Hono } from "hono";
 import { ProxyError } from "../../errors.ts";
+import { bodyText } from "../../http/request-body.ts";
 import type { ModelService } from "../../models/types.ts";
 import type { AppEnv } from "../../types.ts";
 import type { UpstreamClient } from "../../upstream/client.ts";
@@ -40,7 +41,7 @@ export function createOpenAIModelRoutes(deps: OpenAIModelDeps): Hono<AppEnv> {
   });
 
   app.post("/v1/embeddings", async (c) => {
-    const translated = translateEmbeddingsRequest(await readOpenAIJson(c.req.raw));
+    const translated = translateEmbeddingsRequest(readOpenAIJson(await bodyText(c)));
     const model = deps.models.resolve(translated.requestedModel);
     c.set("model", model);
     c.get("access")?.checkModel(model);

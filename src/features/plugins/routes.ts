@@ -1,13 +1,17 @@
-// GET /plugins and GET /plugins/:name: every agent file, loaded, failed (and why) or still loading.
+// GET /plugins and GET /plugins/:name: every agent file, loaded, failed (and why) or still loading,
+// and the presets built from them.
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AgentRegistry } from "../../agents/index.ts";
+import type { PresetStatus } from "../../models/index.ts";
 import type { AppEnv } from "../../types.ts";
 import { describeFailed, describeLoaded, describeLoading, findAgent } from "./describe.ts";
 
 export interface PluginsDeps {
   registry: AgentRegistry;
+  /** The config file's presets (agent chains picked as models), ready or failed and why. */
+  presets?: () => PresetStatus[];
 }
 
 /** Agent names and file names; bounded, so nothing a client sends is echoed back at any length. */
@@ -31,6 +35,13 @@ export function createPluginsRoutes(deps: PluginsDeps): Hono<AppEnv> {
       failed: failed.length,
       loading: loading.length,
       agents: [...loaded, ...failed, ...loading],
+      presets: (deps.presets?.() ?? []).map((p) => ({
+        name: p.name,
+        status: p.status,
+        model: p.preset.model,
+        agents: p.preset.agents,
+        problems: p.problems,
+      })),
     });
   });
 

@@ -20,7 +20,9 @@ const broken = createAgentRegistry({
   dir: join(fixtures, "agents-broken"),
   logger: silentLogger,
   watch: false,
-  importTimeoutMs: 100,
+  // Long enough that a loaded machine starting nine workers at once does not time out the files
+  // that fail on their own; hangs.ts is the one that must reach it.
+  importTimeoutMs: 1500,
 });
 afterAll(() => {
   valid.close();
