@@ -4,9 +4,12 @@ import { RedisClient } from "bun";
 import type { Logger } from "../log.ts";
 
 export interface Counters {
-  /** Adds `by` to `key` (which expires `ttlSeconds` after it is made) and returns the new value. */
-  add(key: string, by: number, ttlSeconds: number): Promise<number>;
-  get(key: string): Promise<number>;
+  /**
+   * Adds `by` to `key` (which expires `ttlSeconds` after it is made) and returns the new value:
+   * at once from this process's counters, as a promise from Redis.
+   */
+  add(key: string, by: number, ttlSeconds: number): number | Promise<number>;
+  get(key: string): number | Promise<number>;
   /** Sets `key` unless it exists (budgets start from the stored usage). */
   seed(key: string, value: number, ttlSeconds: number): Promise<void>;
   /** Settles once the backend is usable or known not to be (Redis: the first connection attempt). */
@@ -33,7 +36,7 @@ export function createLocalCounters(now: () => number = Date.now): Counters {
     for (const [key, entry] of values) if (entry.expiresAt <= at) values.delete(key);
   };
   return {
-    async add(key, by, ttlSeconds) {
+    add(key, by, ttlSeconds) {
       const at = now();
       sweep(at);
       const entry = live(key, at);
@@ -44,7 +47,7 @@ export function createLocalCounters(now: () => number = Date.now): Counters {
       values.set(key, { value: by, expiresAt: at + ttlSeconds * 1000 });
       return by;
     },
-    async get(key) {
+    get(key) {
       return live(key, now())?.value ?? 0;
     },
     async seed(key, value, ttlSeconds) {
@@ -139,12 +142,12 @@ export function createRedisCounters(url: string, logger: Logger): Counters {
           ])) as [number];
           return Number(value);
         },
-        () => local.add(key, by, ttlSeconds),
+        async () => local.add(key, by, ttlSeconds),
       ),
     get: (key) =>
       run(
         async () => Number((await client.get(key)) ?? 0),
-        () => local.get(key),
+        async () => local.get(key),
       ),
     seed: (key, value, ttlSeconds) =>
       run(

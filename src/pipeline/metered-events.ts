@@ -19,7 +19,9 @@ export function meteredEvents(
  */
 function metered(access: TurnAccess, events: AsyncGenerator<TurnEvent>): AsyncGenerator<TurnEvent> {
   let first = true;
-  const look = async (step: IteratorResult<TurnEvent>): Promise<IteratorResult<TurnEvent>> => {
+  const look = (
+    step: IteratorResult<TurnEvent>,
+  ): IteratorResult<TurnEvent> | Promise<IteratorResult<TurnEvent>> => {
     if (step.done) return step;
     const event = step.value;
     if (event.type === "chunk") {
@@ -31,7 +33,10 @@ function metered(access: TurnAccess, events: AsyncGenerator<TurnEvent>): AsyncGe
       return step;
     }
     if (event.type === "upstream")
-      return { done: false, value: { type: "upstream", response: await tapped(access, event.response) } };
+      return tapped(access, event.response).then((response) => ({
+        done: false,
+        value: { type: "upstream", response },
+      }));
     return step;
   };
   const wrapper: AsyncGenerator<TurnEvent> = {
