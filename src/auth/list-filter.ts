@@ -34,7 +34,11 @@ export async function filterModelList(
     const name = (e as Record<string, unknown> | null)?.[list.name];
     return typeof name === "string" && allowed(key, name);
   });
+  const out: Record<string, unknown> = { ...parsed, [list.field]: kept };
+  // Anthropic's page (clients sending anthropic-version) names its first and last entries.
+  if ("first_id" in parsed) out.first_id = (kept[0] as { id?: string } | undefined)?.id ?? null;
+  if ("last_id" in parsed) out.last_id = (kept.at(-1) as { id?: string } | undefined)?.id ?? null;
   const headers = new Headers(res.headers);
   headers.delete("content-length");
-  return new Response(JSON.stringify({ ...parsed, [list.field]: kept }), { status: res.status, headers });
+  return new Response(JSON.stringify(out), { status: res.status, headers });
 }

@@ -4,6 +4,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { ProxyError } from "../errors.ts";
 import type { AppEnv } from "../types.ts";
 import { readCredential } from "./credentials.ts";
+import { embedTokens, isEmbedRoute } from "./embed-usage.ts";
 import { identify, stripTs } from "./identify.ts";
 import type { CachedKey, KeyCache } from "./key-cache.ts";
 import { isRefusal, type Limiter } from "./limits.ts";
@@ -83,6 +84,11 @@ export function authMiddleware(opts: AuthMiddlewareOptions): MiddlewareHandler<A
     });
     await next();
     if (isModelList(method, route)) c.res = await filterModelList(c.res, route, key, allowed);
+    else if (isEmbedRoute(method, route)) {
+      const counted = await embedTokens(c.res, route);
+      c.res = counted.res;
+      access.tokens(counted.tokens, 0);
+    }
   };
 }
 

@@ -265,6 +265,14 @@ describe("policy", () => {
     expect(ids).toContain("llama3.2:latest");
     expect(ids.some((id) => id.startsWith("qwen3"))).toBe(false);
     expect(await openai.models.retrieve("qwen3:latest").catch((e) => e)).toMatchObject({ status: 404 });
+    const anthropic = new Anthropic({ baseURL: proxy.url, apiKey: key, maxRetries: 0 });
+    const page = await anthropic.models.list();
+    expect(page.data.map((m) => m.id)).toContain("llama3.2:latest");
+    expect(page.data.some((m) => m.id.startsWith("qwen3"))).toBe(false);
+    expect(page.data[0]?.id).toBe((page as unknown as { first_id: string }).first_id);
+    const hidden = await anthropic.models.retrieve("qwen3:latest").catch((e) => e);
+    expect(hidden).toBeInstanceOf(Anthropic.NotFoundError);
+    expect(hidden.error).toMatchObject({ type: "error", error: { type: "not_found_error" } });
     await ollama.generate({ model: "llama3.2", prompt: "load", keep_alive: "5m" });
     const ps = await ollama.ps();
     expect(ps.models.every((m) => m.name.startsWith("llama3"))).toBe(true);
@@ -414,6 +422,8 @@ describe("usage", () => {
       headers: { ...auth, "x-openwebui-user-email": "bob@example.com" },
       body: chatBody("llama3.2", "from webui"),
     });
+    const embedded = await ollama.embed({ model: "nomic-embed-text", input: ["one two three", "four"] });
+    const v1embedded = await openai.embeddings.create({ model: "nomic-embed-text", input: "five six" });
     await Bun.sleep(200);
     const rows = await store().usage("2000-01-01", "meter");
     const at = (route: string, endUser = "") => rows.find((r) => r.route === route && r.endUser === endUser);
@@ -439,6 +449,13 @@ describe("usage", () => {
     });
     expect(at("/api/chat", "bob@example.com")).toMatchObject({ requests: 1, inputTokens: 2 });
     expect(at("/api/chat")?.firstTokenCount).toBe(2);
+    expect(embedded.prompt_eval_count).toBeGreaterThan(0);
+    expect(at("/api/embed")).toMatchObject({
+      requests: 1,
+      inputTokens: embedded.prompt_eval_count,
+      outputTokens: 0,
+    });
+    expect(at("/v1/embeddings")).toMatchObject({ requests: 1, inputTokens: v1embedded.usage.prompt_tokens });
     const failed = await post("/api/chat", chatBody("no-such-model"), auth);
     expect(failed.status).toBe(404);
     await Bun.sleep(150);
