@@ -10,6 +10,11 @@ export interface Counters {
    */
   add(key: string, by: number, ttlSeconds: number): number | Promise<number>;
   get(key: string): number | Promise<number>;
+  /**
+   * When `key` was first marked (ms), marking it now with `at` when it is new: a signature's first
+   * use, shared by every replica with Redis, so a replay to another replica is seen too.
+   */
+  firstSeen(key: string, at: number, ttlSeconds: number): number | Promise<number>;
   /** Sets `key` unless it exists (budgets start from the stored usage). */
   seed(key: string, value: number, ttlSeconds: number): Promise<void>;
   /** Settles once the backend is usable or known not to be (Redis: the first connection attempt). */
@@ -49,6 +54,13 @@ export function createLocalCounters(now: () => number = Date.now): Counters {
     },
     get(key) {
       return live(key, now())?.value ?? 0;
+    },
+    firstSeen(key, at, ttlSeconds) {
+      sweep(at);
+      const entry = live(key, at);
+      if (entry) return entry.value;
+      values.set(key, { value: at, expiresAt: at + ttlSeconds * 1000 });
+      return at;
     },
     async seed(key, value, ttlSeconds) {
       if (!live(key, now())) values.set(key, { value, expiresAt: now() + ttlSeconds * 1000 });
@@ -149,6 +161,20 @@ export function createRedisCounters(url: string, logger: Logger): Counters {
         async () => Number((await client.get(key)) ?? 0),
         async () => local.get(key),
       ),
+    firstSeen: (key, at, ttlSeconds) =>
+      run(
+        async () => {
+          const [first] = (await client.send("EVAL", [
+            FIRST_SEEN_SCRIPT,
+            "1",
+            key,
+            String(at),
+            String(ttlSeconds),
+          ])) as [string | number];
+          return Number(first);
+        },
+        async () => local.firstSeen(key, at, ttlSeconds),
+      ),
     seed: (key, value, ttlSeconds) =>
       run(
         async () => {
@@ -175,3 +201,8 @@ export function createRedisCounters(url: string, logger: Logger): Counters {
 const ADD_SCRIPT = `local v = redis.call('INCRBY', KEYS[1], ARGV[1])
 if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
 return {v}`;
+
+const FIRST_SEEN_SCRIPT = `local v = redis.call('GET', KEYS[1])
+if v then return {v} end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return {ARGV[1]}`;

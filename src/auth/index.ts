@@ -76,7 +76,7 @@ export async function createAuth(opts: {
   return {
     middleware: authMiddleware({
       keys,
-      signatures: createSignatureChecker(),
+      signatures: createSignatureChecker(counters),
       limiter,
       usage,
       resolve: opts.resolve,

@@ -1,5 +1,6 @@
 // The stock ollama CLI's request signing (OLLAMA_AUTH=1): `Authorization: <ssh key blob>:<base64 sig>`
 // over "METHOD,/path?ts=UNIX", with ?ts=UNIX on the URL. Verified with WebCrypto Ed25519.
+import { createHash } from "node:crypto";
 import type { SshKey } from "./ssh-key.ts";
 
 /** How far `ts` may be from the proxy's clock: the CLI signs with its own clock, which may drift. */
@@ -10,7 +11,6 @@ export const SIGNATURE_WINDOW_SECONDS = 300;
  * accepted again only this soon after its first use; later it is a replay.
  */
 const REPEAT_MS = 2000;
-const MAX_SEEN = 100_000;
 
 export interface SignedCredential {
   blob: string;
@@ -40,10 +40,13 @@ export interface SignatureChecker {
   ): Promise<SignatureVerdict>;
 }
 
-export function createSignatureChecker(now: () => number = Date.now): SignatureChecker {
+/** Where first uses are kept: this process's memory, or Redis for every replica (src/auth/counters.ts). */
+export interface SeenStore {
+  firstSeen(key: string, at: number, ttlSeconds: number): number | Promise<number>;
+}
+
+export function createSignatureChecker(seen: SeenStore, now: () => number = Date.now): SignatureChecker {
   const imported = new Map<string, Promise<CryptoKey>>();
-  /** Signature (base64) → when it was first accepted. */
-  const seen = new Map<string, number>();
   const importKey = (key: SshKey) => {
     let found = imported.get(key.blob);
     if (!found) {
@@ -52,12 +55,6 @@ export function createSignatureChecker(now: () => number = Date.now): SignatureC
       imported.set(key.blob, found);
     }
     return found;
-  };
-  const forget = (at: number) => {
-    if (seen.size < MAX_SEEN) return;
-    for (const [sig, first] of seen) if (at - first > SIGNATURE_WINDOW_SECONDS * 2000) seen.delete(sig);
-    // Still full of signatures inside the window: a flood; the oldest go first.
-    if (seen.size >= MAX_SEEN) for (const sig of [...seen.keys()].slice(0, MAX_SEEN / 2)) seen.delete(sig);
   };
   return {
     async verify(cred, key, method, paths) {
@@ -75,12 +72,10 @@ export function createSignatureChecker(now: () => number = Date.now): SignatureC
         }
       }
       if (!valid) return "bad-signature";
-      const id = Buffer.from(cred.signature).toString("base64");
-      const first = seen.get(id);
-      if (first !== undefined) return at - first <= REPEAT_MS ? "ok" : "replayed";
-      forget(at);
-      seen.set(id, at);
-      return "ok";
+      // Kept as long as its ts could still pass the window check, and no longer.
+      const id = `osp:sig:${createHash("sha256").update(cred.signature).digest("base64url")}`;
+      const first = await seen.firstSeen(id, at, SIGNATURE_WINDOW_SECONDS * 2 + 5);
+      return at - first <= REPEAT_MS ? "ok" : "replayed";
     },
   };
 }

@@ -2,6 +2,7 @@
 // made and revoked by the `keys` command counting in both within 2 s, usage from both, Redis loss.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type FakeOllama, startFakeOllama } from "../helpers/fake-ollama.ts";
+import { createOllamaSigner } from "../helpers/ollama-signer.ts";
 import { startPostgres } from "../helpers/postgres.ts";
 import { startRedis } from "../helpers/redis.ts";
 import { ROOT, type SpawnedProxy, spawnProxy } from "../helpers/spawn-proxy.ts";
@@ -39,13 +40,16 @@ const chat = (proxy: SpawnedProxy, key: string, content = "hello there") =>
 describe.skipIf(!pg || !redis)("replicas on PostgreSQL and Redis", () => {
   let team: string;
   let free: string;
+  const signer = createOllamaSigner();
   beforeAll(async () => {
     fake = await startFakeOllama();
     const made = await keysCommand("create", "--name", "team", "--rpm", "4");
     expect(made.stderr).toBe("");
     expect(made.code).toBe(0);
     team = made.lines.at(-1) as string;
-    free = (await keysCommand("create", "--name", "free")).lines.at(-1) as string;
+    free = (await keysCommand("create", "--name", "free", "--ssh-key", signer.publicKeyLine)).lines.at(
+      -1,
+    ) as string;
     const env = {
       AUTH: "keys",
       DATABASE_URL: pg?.url,
@@ -100,6 +104,19 @@ describe.skipIf(!pg || !redis)("replicas on PostgreSQL and Redis", () => {
     };
     const [ta, tb] = await Promise.all([gone(a), gone(b)]);
     expect(Math.max(ta, tb)).toBeLessThan(2000);
+  });
+
+  test("a signature used on one replica is a replay on the other once its 2 s are over", async () => {
+    const signed = signer.sign("GET", "", "/api/tags");
+    const send = (p: SpawnedProxy) =>
+      fetch(p.url + signed.url, { headers: { authorization: signed.authorization } });
+    expect((await send(a)).status).toBe(200);
+    // The CLI itself repeats a signature within its second: still accepted, on either replica.
+    expect((await send(b)).status).toBe(200);
+    await Bun.sleep(2100);
+    const replayed = await send(b);
+    expect(replayed.status).toBe(401);
+    expect(((await replayed.json()) as { error: string }).error).toContain("replayed");
   });
 
   test("losing Redis: both keep serving on local counters and /health says so", async () => {

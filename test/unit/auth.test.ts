@@ -21,7 +21,10 @@ describe("the ollama CLI's signature", () => {
 
   test("valid once; the same signature again only within 2 s (the CLI repeats itself within a second)", async () => {
     let now = start;
-    const checker = createSignatureChecker(() => now);
+    const checker = createSignatureChecker(
+      createLocalCounters(() => now),
+      () => now,
+    );
     const cred = signed(start / 1000);
     expect(await checker.verify(cred, ssh, "POST", ["/api/chat"])).toBe("ok");
     now += 1500;
@@ -31,7 +34,10 @@ describe("the ollama CLI's signature", () => {
   });
 
   test("ts more than 5 minutes off either way is stale; another method or path does not verify", async () => {
-    const checker = createSignatureChecker(() => start);
+    const checker = createSignatureChecker(
+      createLocalCounters(() => start),
+      () => start,
+    );
     expect(await checker.verify(signed(start / 1000 - 301), ssh, "POST", ["/api/chat"])).toBe("stale");
     expect(await checker.verify(signed(start / 1000 + 301), ssh, "POST", ["/api/chat"])).toBe("stale");
     expect(await checker.verify(signed(start / 1000 - 299), ssh, "POST", ["/api/chat"])).toBe("ok");
