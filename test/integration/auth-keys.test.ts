@@ -26,6 +26,13 @@ beforeAll(async () => {
       auth: "keys",
       databaseUrl: path.join(dir, "data", "proxy.sqlite"),
       modelAliases: { fast: "llama3.2", smart: "qwen3" },
+      // configFrom takes presets beside the settings (as the config file gives them).
+      ...({
+        presets: {
+          coder: { model: "qwen3", agents: "", options: {}, system: null, description: null },
+          french: { model: "fast", agents: "/translate fr", options: {}, system: null, description: null },
+        },
+      } as object),
     },
     tuning: { auth: { refreshMs: 25, flushMs: 50 } },
   });
@@ -249,6 +256,22 @@ describe("policy", () => {
       authorization: `Bearer ${cloudOk}`,
     });
     expect(r2.status).not.toBe(403);
+  });
+
+  test("a preset is judged by the model and the agents it runs, and listed only when its model is allowed", async () => {
+    const key = await newKey("presets", { models: "llama3*", agents: "concise" });
+    const ollama = new Ollama({ host: proxy.url, headers: { Authorization: `Bearer ${key}` } });
+    const coder = await ollama
+      .chat({ model: "coder", messages: [{ role: "user", content: "x" }] })
+      .catch((e) => e);
+    expect(coder).toMatchObject({ status_code: 403, error: "key 'presets' may not use model 'qwen3'" });
+    const french = await ollama
+      .chat({ model: "french", messages: [{ role: "user", content: "x" }] })
+      .catch((e) => e);
+    expect(french).toMatchObject({ status_code: 403, error: "key 'presets' may not use agent /translate" });
+    const names = (await ollama.list()).models.map((m) => m.name);
+    expect(names.some((n) => n.startsWith("french"))).toBe(true);
+    expect(names.some((n) => n.startsWith("coder"))).toBe(false);
   });
 
   test("/api/tags, /v1/models and /api/ps list only what the key may use", async () => {
