@@ -16,6 +16,7 @@ import { renderMarkdown } from "./report/markdown.ts";
 import {
   addedLatencyVsFloor,
   rpsRatio,
+  summarizeAuthRequests,
   summarizeCpuPerRequest,
   summarizeRequests,
   summarizeStreaming,
@@ -23,6 +24,7 @@ import {
 } from "./report/summarize.ts";
 import type { Summary } from "./report/summary.ts";
 import { checkTargets } from "./report/targets.ts";
+import { AUTH_KEYS, AUTH_OFF, runAuthRequests } from "./workloads/auth-requests.ts";
 import { runManyStreams } from "./workloads/many-streams.ts";
 import { runCeiling, runRequests } from "./workloads/requests.ts";
 import { runStartup } from "./workloads/startup.ts";
@@ -89,6 +91,12 @@ try {
     const v1 = await runV1Requests(ctx);
     raw.v1Requests = v1;
     summary.v1Requests = "missing" in v1 ? v1 : summarizeCpuPerRequest(v1.samples, NATIVE_ROUTE);
+  }
+  if (runs(config, "auth-requests")) {
+    const auth = await runAuthRequests(ctx);
+    raw.authRequests = auth;
+    summary.authRequests =
+      "missing" in auth ? auth : summarizeAuthRequests(auth.samples, AUTH_OFF, AUTH_KEYS);
   }
   if (runs(config, "streaming")) {
     const streaming = await runStreaming(ctx);

@@ -1,5 +1,7 @@
 // Smoke test for the compiled binary: start it against the fake Ollama, use it, stop it.
 // Usage: bun scripts/smoke-binary.ts <path-to-binary>
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { startFakeOllama } from "../test/helpers/fake-ollama.ts";
 import { startOtlpReceiver } from "../test/helpers/otlp-receiver.ts";
@@ -86,6 +88,40 @@ check(
 
 const code = await proxy.stop("SIGTERM");
 check(code === 0, `exits 0 on SIGTERM (got ${code})`);
+
+// The same binary manages keys, and serves with AUTH=keys.
+const keysDir = mkdtempSync(path.join(tmpdir(), "smoke-keys-"));
+const database = path.join(keysDir, "proxy.sqlite");
+const made = Bun.spawnSync([binary, "keys", "create", "--name", "smoke", "--models", "llama3*"], {
+  env: { ...process.env, DATABASE_URL: database },
+  stdout: "pipe",
+  stderr: "pipe",
+});
+const key = made.stdout.toString().trim().split("\n").at(-1) ?? "";
+check(
+  made.exitCode === 0 && /^osp_[A-Za-z0-9_-]{43}$/.test(key),
+  "keys create prints a key on its last line",
+);
+const keyed = await spawnProxy({
+  command: [binary],
+  args: [
+    "--port",
+    "0",
+    "--ollama-url",
+    fake.url,
+    "--auth",
+    "keys",
+    "--database-url",
+    database,
+    "--access-log",
+    "false",
+  ],
+});
+const withKey = await fetch(`${keyed.url}/api/tags`, { headers: { authorization: `Bearer ${key}` } });
+const withoutKey = await fetch(`${keyed.url}/api/tags`);
+check(withKey.status === 200 && withoutKey.status === 401, "AUTH=keys: 200 with the key, 401 without");
+await keyed.stop("SIGTERM");
+rmSync(keysDir, { recursive: true, force: true });
 await fake.stop();
 await receiver.stop();
 

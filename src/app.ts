@@ -1,5 +1,5 @@
 // createApp(deps): the one Hono app, composed of feature sub-apps; no side effects.
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import type { Config } from "./config/index.ts";
 import { createAnthropicRoutes } from "./features/anthropic/routes.ts";
 import { createNativeChatRoutes } from "./features/chat/routes.ts";
@@ -43,6 +43,8 @@ export interface AppDeps {
   stop?: AbortSignal;
   /** Metrics, traces and the event stream, shared with model management (pulls) and agents. */
   observe?: { metrics: ProxyMetrics; tracing: Tracing | null; events: EventBus };
+  /** AUTH=keys: the key check (src/auth), after CORS so preflights need none, before bodies are read. */
+  auth?: MiddlewareHandler<AppEnv>;
 }
 
 const MB = 2 ** 20;
@@ -70,6 +72,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     app.use(clientLimit({ max: config.maxRequestsPerClient, basePath: config.basePath }));
   if (config.hostCheckEnabled) app.use(allowedHosts());
   app.use(cors(config.corsOrigins));
+  if (deps.auth) app.use(deps.auth);
   app.use(
     bodyIntake({
       inferenceBytes: config.maxBodyMb * MB,

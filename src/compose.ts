@@ -7,9 +7,11 @@ import {
   createAgentRegistry,
 } from "./agents/index.ts";
 import { createApp } from "./app.ts";
+import { type Auth, createAuth } from "./auth/index.ts";
 import type { Config, LoadResult } from "./config/index.ts";
 import { type ConfigReloader, createConfigReloader } from "./config/reload.ts";
 import { type ConfigStore, createConfigStore } from "./config/store.ts";
+import { createAdminRoutes } from "./features/admin/routes.ts";
 import { createConfigRoutes } from "./features/config/routes.ts";
 import { createEventsRoutes } from "./features/events/routes.ts";
 import { createModelFeature, type ModelFeature } from "./features/models/index.ts";
@@ -47,6 +49,8 @@ export interface ComposeInput {
     traceExportDelayMs?: number;
     /** Longest one export (with its retries) may take (10 s). */
     traceExportTimeoutMs?: number;
+    /** AUTH=keys: how often keys are reloaded from the store and usage written to it. */
+    auth?: { refreshMs?: number; flushMs?: number };
   };
 }
 
@@ -61,10 +65,12 @@ export interface ComposedProxy {
   reloadConfig(): boolean;
   /** What GET /events subscribers read; anything may publish to it. */
   events: EventBus;
+  /** With AUTH=keys: the key store, usage recorder and middleware; null with AUTH=off. */
+  auth: Auth | null;
   /** Background work once the server listens: reads the model list, warms WARM_MODELS up. */
   start(): Promise<void>;
-  /** Stops watching the agents folder and the config file, and stops warm-ups and pulls in flight. */
-  stop(): void;
+  /** Stops watching the agents folder and the config file, and stops warm-ups and pulls in flight; writes pending usage. */
+  stop(): Promise<void>;
 }
 
 export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> {
@@ -123,6 +129,17 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     pullObserver: pullObserver({ metrics: metrics.llm, events, tracing }),
   });
   const presets = () => models.core.presets();
+  // AUTH is read at start-up only (a restart setting): keys, policies and limits live in the store.
+  const auth =
+    config.auth === "keys"
+      ? await createAuth({
+          settings: config,
+          logger,
+          // Presets and aliases are judged by the model they run.
+          resolve: (model) => models.service.resolve(models.service.preset?.(model)?.preset.model ?? model),
+          tuning: input.tuning?.auth,
+        })
+      : null;
   const app = createApp({
     config,
     logger,
@@ -136,14 +153,19 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
       unknownCommand: () => store.current().unknownCommand,
     }),
     models: models.service,
-    health: { agents: () => registry.counts(), sections: { models: models.health } },
+    health: {
+      agents: () => registry.counts(),
+      sections: auth ? { models: models.health, auth: auth.health } : { models: models.health },
+    },
     extraModels: models.extraModels,
     features: [
       models.routes,
       createPluginsRoutes({ registry, presets }),
       createConfigRoutes({ store, presets }),
       createEventsRoutes({ events, buffer: config.eventsBuffer }),
+      ...(auth ? [createAdminRoutes({ store: auth.store })] : []),
     ],
+    auth: auth?.middleware,
     stop: input.stop,
     observe: { metrics, tracing, events },
   });
@@ -155,12 +177,14 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     config: store,
     reloadConfig: () => reloader?.reload() ?? false,
     events,
+    auth,
     start: () => models.start(),
-    stop() {
+    async stop() {
       reloader?.close();
       registry.close();
       models.stop();
       void tracing?.shutdown();
+      await auth?.close();
     },
   };
 }

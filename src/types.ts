@@ -2,6 +2,7 @@
 import type { ProxyError } from "./errors.ts";
 import type { Logger } from "./log.ts";
 import type { CallFact, HookFact, RequestProbe } from "./observe/probe.ts";
+import type { TurnAccess } from "./pipeline/turn.ts";
 
 /** What every part of a request may read about it; made once by the request-context middleware. */
 export interface RequestScope {
@@ -96,5 +97,7 @@ export interface AppEnv {
     bodyBytes: Uint8Array | undefined;
     /** A failure a streamed answer reported in-band (the status line had gone out as 200). */
     streamError: ProxyError | undefined;
+    /** With AUTH=keys: the client's key's rights and token meter (set by src/auth/middleware.ts). */
+    access: TurnAccess | undefined;
   };
 }

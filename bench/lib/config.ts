@@ -5,6 +5,7 @@ export const WORKLOAD_IDS = [
   "ceiling",
   "requests",
   "v1-requests",
+  "auth-requests",
   "streaming",
   "ttfb",
   "tracing",

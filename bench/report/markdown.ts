@@ -3,6 +3,7 @@ import type { BenchConfig } from "../lib/config.ts";
 import type { MachineInfo } from "../lib/machine.ts";
 import { n, table } from "./format.ts";
 import {
+  authRequestsSection,
   manyStreamsSection,
   requestsSection,
   startupSection,
@@ -33,6 +34,7 @@ export function renderMarkdown(
   if (cfg.only) out.push(`Partial run: BENCH_ONLY=${cfg.only.join(",")}.`, "");
   if (s.requests) out.push(...requestsSection(s.requests));
   if (s.v1Requests) out.push(...v1RequestsSection(s.v1Requests));
+  if (s.authRequests) out.push(...authRequestsSection(s.authRequests));
   if (s.streaming) out.push(...streamingSection(s.streaming, cfg));
   if (s.ttfb) out.push(...ttfbSection(s.ttfb));
   if (s.tracing) out.push(...tracingSection(s.tracing));

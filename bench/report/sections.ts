@@ -1,5 +1,6 @@
 // One markdown table per workload; each takes that workload's summary and the run's knobs.
 import type { BenchConfig } from "../lib/config.ts";
+import { AUTH_CONNECTIONS, AUTH_OFF } from "../workloads/auth-requests.ts";
 import { TRACING_CONNECTIONS, TRACING_OFF } from "../workloads/tracing.ts";
 import { NATIVE_ROUTE, V1_CONNECTIONS } from "../workloads/v1-requests.ts";
 import { n, name, table } from "./format.ts";
@@ -68,6 +69,32 @@ export function v1RequestsSection(v: Has<"v1Requests">): string[] {
         String(row.errors),
       ]),
     ),
+    "",
+  ];
+}
+
+export function authRequestsSection(a: Has<"authRequests">): string[] {
+  const head = [
+    `### 1c. Non-streaming \`/api/chat\`, \`AUTH=keys\` (a key with a model glob and an rpm limit) vs \`AUTH=off\`, ${AUTH_CONNECTIONS} connections`,
+    "",
+  ];
+  if ("missing" in a) return [...head, String(a.missing), ""];
+  return [
+    ...head,
+    table(
+      ["proxy", "req/s", "p50 ms", "p99 ms", "proxy CPU µs/req", "CPU vs AUTH=off", "errors"],
+      Object.entries(a.rows).map(([label, row]) => [
+        label,
+        n(row.rps),
+        n(row.p50Ms, 2),
+        n(row.p99Ms, 2),
+        n(row.cpuUsPerRequest, 0),
+        label === AUTH_OFF ? "—" : `${n(row.cpuVsReference, 2)}×`,
+        String(row.errors),
+      ]),
+    ),
+    "",
+    `req/s with keys ÷ without, median of the rounds: ${n(a.rpsVsOff, 2)}×`,
     "",
   ];
 }

@@ -16,6 +16,8 @@ export interface Summary {
   };
   /** Non-streaming /v1/chat/completions and /api/chat on the same proxy; CPU ratio against /api/chat. */
   v1Requests?: Record<string, CpuPerRequestRow> | { missing: string };
+  /** Non-streaming /api/chat through two proxies, AUTH=off and AUTH=keys; req/s ratio keys ÷ off. */
+  authRequests?: { rows: Record<string, CpuPerRequestRow>; rpsVsOff: number } | { missing: string };
   streaming?: Record<string, StreamRow>;
   ttfb?: TtfbSummary;
   /** Workload 7: the same proxy code with tracing on and off, c64 non-streaming. */

@@ -36,6 +36,14 @@ function v1CpuRatio(summary: Summary): TargetCheck {
   return ratio(target, rows[V1_ROUTE]?.cpuVsReference, 1.5);
 }
 
+function authRatio(summary: Summary): TargetCheck {
+  const target = "non-streaming /api/chat req/s with AUTH=keys ≥ 0.9 × AUTH=off (c64)";
+  const a = summary.authRequests;
+  if (!a) return notRun(target);
+  if ("missing" in a) return { target, measured: String(a.missing), status: "missing" };
+  return ratio(target, a.rpsVsOff, 0.9, true);
+}
+
 function manyStreams(summary: Summary, name: "proxy" | "binary", n: number): TargetCheck[] {
   const label = name === "proxy" ? "bun run start" : "compiled binary";
   if (!summary.manyStreams) return [notRun(`${n} concurrent streams (${label})`)];
@@ -99,6 +107,7 @@ export function checkTargets(summary: Summary, streams: number): TargetCheck[] {
     requests ? ratio(throughput, requests.c64.proxy?.rpsVsFloor, 0.9, true) : notRun(throughput),
     requests ? ratio(latency, requests.addedP50VsFloor, 1.2) : notRun(latency),
     v1CpuRatio(summary),
+    authRatio(summary),
     summary.ttfb ? ratio(ttfb, summary.ttfb.addedVsFloor, 1.2) : notRun(ttfb),
     summary.tracing ? ratio(tracingTarget, summary.tracing.rpsVsOff, 0.85, true) : notRun(tracingTarget),
     streamRatio(summary, "proxy", "streaming fast path CPU/chunk ≤ 1.2 × floor's", 1.2),

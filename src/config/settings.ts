@@ -404,7 +404,44 @@ export const SETTINGS = {
     help: "Events GET /events holds for one subscriber that reads slowly; past that the subscriber is dropped",
     schema: integer(16, 1_000_000),
   }),
+  // Keys, per-key policy and usage (src/auth): off by default, as Ollama.
+  auth: setting({
+    env: "AUTH",
+    flag: "--auth",
+    default: "off",
+    help: "off (anyone who can reach the proxy may use it, as Ollama) or keys (every route but /health/live needs an API key)",
+    schema: oneOf(["off", "keys"] as const),
+  }),
+  databaseUrl: setting({
+    env: "DATABASE_URL",
+    flag: "--database-url",
+    default: "./data/proxy.sqlite",
+    help: "Where keys and usage are kept: a SQLite file (relative to the working directory) or a postgres:// URL shared by replicas",
+    schema: text().pipe(z.string().min(1, { error: "expected a file path or a postgres:// URL" })),
+    redact: redactUrlPassword,
+  }),
+  authSecret: setting({
+    env: "AUTH_SECRET",
+    flag: "--auth-secret",
+    default: "",
+    help: "Secret the stored key hashes are keyed with; empty = a file made once in the database's folder (replicas sharing PostgreSQL need the same one)",
+    schema: text(),
+    redact: () => "***",
+  }),
+  redisUrl: setting({
+    env: "REDIS_URL",
+    flag: "--redis-url",
+    default: "",
+    help: "redis:// URL for rate-limit and concurrency counters shared by replicas; empty = counted in each process",
+    schema: text(),
+    redact: redactUrlPassword,
+  }),
 } as const;
+
+/** A URL as an error message may echo it: the password replaced. */
+function redactUrlPassword(raw: string): string {
+  return raw.replace(/\/\/([^:/@]*):[^@/]*@/, "//$1:***@");
+}
 
 export type SettingKey = keyof typeof SETTINGS;
 export type Settings = { readonly [K in SettingKey]: z.output<(typeof SETTINGS)[K]["schema"]> };

@@ -3,10 +3,18 @@ import type { Context } from "hono";
 import type { TurnInput, TurnResult } from "../pipeline/turn.ts";
 import type { AppEnv } from "../types.ts";
 
-/** The request-bound part of a TurnInput: headers passed upstream, the abort signal, the logger. */
-export function requestParts(c: Context<AppEnv>): Pick<TurnInput, "headers" | "signal" | "logger" | "probe"> {
+/** The request-bound part of a TurnInput: headers passed upstream, the abort signal, the logger, the probe, the key's access. */
+export function requestParts(
+  c: Context<AppEnv>,
+): Pick<TurnInput, "headers" | "signal" | "logger" | "probe" | "access"> {
   const scope = c.get("request");
-  return { headers: c.req.raw.headers, signal: c.req.raw.signal, logger: scope.logger, probe: scope.probe };
+  return {
+    headers: c.req.raw.headers,
+    signal: c.req.raw.signal,
+    logger: scope.logger,
+    probe: scope.probe,
+    access: c.get("access"),
+  };
 }
 
 /** The model and agent chain of a turn, for the access line and the X-Agent-Chain header; once. */

@@ -3,6 +3,7 @@
 import type { AgentPlan, PreparedTurn } from "./agent-stage.ts";
 import { answerEvents, replyEvents, takeoverEvents } from "./answer.ts";
 import type { PipelineDeps } from "./deps.ts";
+import { meteredEvents } from "./metered-events.ts";
 import { presetInput } from "./preset.ts";
 import type { NativeRequest, TurnInput, TurnResult } from "./turn.ts";
 
@@ -25,6 +26,8 @@ export async function runTurn(given: TurnInput, live: PipelineDeps): Promise<Tur
     };
   }
   const agents = plan.kind === "chain" ? plan.names : [];
+  // Before any agent hook runs: a key refused an agent must not get its side effects either.
+  if (agents.length) input.access?.checkAgents(agents);
   let body = withModel(plan.body, resolveModel(input, deps, plan.body.model));
   let prepared: PreparedTurn | null = null;
   if (plan.kind === "chain") {
@@ -34,7 +37,7 @@ export async function runTurn(given: TurnInput, live: PipelineDeps): Promise<Tur
   }
   const model = body.model as string;
   if (prepared?.takeover) {
-    const events = takeoverEvents(input, deps, model, prepared);
+    const events = meteredEvents(input, takeoverEvents(input, deps, model, prepared));
     return { model, requested: requested(input), agents, body: null, events };
   }
   body = withKeepAlive(input, deps, body, model);
@@ -52,7 +55,7 @@ export async function runTurn(given: TurnInput, live: PipelineDeps): Promise<Tur
     requested: requested(input),
     agents,
     body,
-    events: answerEvents(input, deps, body, transform, parse),
+    events: meteredEvents(input, answerEvents(input, deps, body, transform, parse)),
   };
 }
 
@@ -63,6 +66,7 @@ function requested(input: TurnInput): string {
 function resolveModel(input: TurnInput, deps: PipelineDeps, requested: unknown): string {
   const model = deps.models.resolve(typeof requested === "string" ? requested : "");
   if (!model) throw input.missingModel;
+  input.access?.checkModel(model);
   return model;
 }
 

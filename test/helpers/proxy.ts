@@ -82,7 +82,7 @@ export async function startProxy(opts: TestProxyOptions): Promise<TestProxy> {
     server,
     composed,
     stop: async () => {
-      composed.stop();
+      await composed.stop();
       await server.stop(true);
     },
   };

@@ -38,6 +38,7 @@ export function createMessagesRoutes(deps: AnthropicMessagesDeps): Hono<AppEnv> 
           signal: requestParts(c).signal,
           logger: requestParts(c).logger,
           probe: requestParts(c).probe,
+          access: requestParts(c).access,
         },
         deps.pipeline,
       );

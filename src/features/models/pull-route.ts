@@ -59,6 +59,7 @@ export function createPullHandler(core: ModelCore, opts: ForwardOptions) {
     // Ollama's answer, given before the name is logged, pulled or kept as a failure.
     if (!isValidModelName(named.name)) throw invalidModelName();
     c.set("model", named.name);
+    c.get("access")?.checkModel(named.name);
     const headers = clientHeadersForUpstream(c.req.raw.headers);
     // Explicit pulls are a user's decision: no allow/deny list and no backoff, unlike pulls on demand.
     const feed = follow(core.pulls.join(named.name, { body, headers }));
