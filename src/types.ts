@@ -10,8 +10,11 @@ export interface RequestScope {
   readonly startedAt: number;
   /** Bound to the request id: every line about this request carries it. */
   readonly logger: Logger;
-  /** Runs `fn` once the answer is over: its last byte handed to Bun, or the client gone. */
-  readonly onEnd: (fn: () => void) => void;
+  /**
+   * Runs `fn` once the answer is over (its last byte handed to Bun, or the client gone) with the
+   * request's record: the one account of the request every reader of it shares.
+   */
+  readonly onEnd: (fn: (record: AccessRecord) => void) => void;
   /** Where the pipeline reports tokens, timings, hooks and upstream calls for the record. */
   readonly probe: RequestProbe;
 }

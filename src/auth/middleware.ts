@@ -2,7 +2,7 @@
 // the rest (models, agents, tokens) through the access object the chat pipeline is handed.
 import type { Context, MiddlewareHandler } from "hono";
 import { ProxyError } from "../errors.ts";
-import type { AppEnv } from "../types.ts";
+import type { AccessRecord, AppEnv } from "../types.ts";
 import { readCredential } from "./credentials.ts";
 import { embedTokens, isEmbedRoute } from "./embed-usage.ts";
 import { identify, stripTs } from "./identify.ts";
@@ -65,21 +65,25 @@ export function authMiddleware(opts: AuthMiddlewareOptions): MiddlewareHandler<A
     if (credential.kind === "signed") c.req.raw = stripTs(c.req.raw);
 
     const scope = c.get("request");
-    const access = createTurnAccess(key, scope.startedAt);
-    c.set("access", access);
+    c.set("access", createTurnAccess(key));
     const endUser = endUserOf(c);
-    scope.onEnd(() => {
-      admission.finish(access.inputTokens + access.outputTokens);
+    // Embeddings carry their count in the answer the proxy reads below; chats in the request record.
+    let embedInput = 0;
+    // Usage is the request record's figures (the tokens Ollama reported), charged once it is over.
+    scope.onEnd((record) => {
+      const inputTokens = (record.inputTokens ?? 0) + embedInput;
+      const outputTokens = record.outputTokens ?? 0;
+      admission.finish(inputTokens + outputTokens);
       opts.usage.record({
         keyId: key.record.id,
-        model: c.get("model") ?? "",
+        model: record.model ?? "",
         route: usageRoute(route),
         endUser,
-        failed: c.res.status >= 400 || c.get("streamError") !== undefined,
-        inputTokens: access.inputTokens,
-        outputTokens: access.outputTokens,
-        totalMs: performance.now() - scope.startedAt,
-        firstTokenMs: access.firstTokenMs,
+        failed: record.status >= 400 || record.outcome !== "ok",
+        inputTokens,
+        outputTokens,
+        totalMs: record.durationMs,
+        firstTokenMs: firstTokenMs(record),
       });
     });
     await next();
@@ -87,9 +91,18 @@ export function authMiddleware(opts: AuthMiddlewareOptions): MiddlewareHandler<A
     else if (isEmbedRoute(method, route)) {
       const counted = await embedTokens(c.res, route);
       c.res = counted.res;
-      access.tokens(counted.tokens, 0);
+      embedInput = counted.tokens;
     }
   };
+}
+
+/**
+ * When the answer's first token reached the client: a stream's first token, or for a one-object
+ * answer (whose tokens arrive all at once) its whole time; none when no answer came.
+ */
+function firstTokenMs(record: AccessRecord): number | undefined {
+  if (record.ttftMs !== undefined) return record.ttftMs;
+  return record.outcome === "ok" && record.outputTokens !== undefined ? record.durationMs : undefined;
 }
 
 /** A refusal of a known key still counts in its usage, as a request and an error. */

@@ -1,31 +1,12 @@
-// A key's access object for one request: the model and agent checks the pipeline runs, and the
-// meter it reports tokens and the first piece of the answer to.
+// A key's access object for one request: the model and agent checks the pipeline runs before it
+// calls Ollama or any agent. What the request used is counted from its record (auth/middleware.ts).
 import type { TurnAccess } from "../pipeline/turn.ts";
 import type { CachedKey } from "./key-cache.ts";
 import { authError } from "./refusal.ts";
 
-export interface MeteredAccess extends TurnAccess {
-  readonly inputTokens: number;
-  readonly outputTokens: number;
-  /** Since the request started, ms; undefined when no answer came. */
-  readonly firstTokenMs: number | undefined;
-}
-
-export function createTurnAccess(key: CachedKey, startedAt: number): MeteredAccess {
+export function createTurnAccess(key: CachedKey): TurnAccess {
   const { name } = key.record;
-  let inputTokens = 0;
-  let outputTokens = 0;
-  let firstTokenMs: number | undefined;
   return {
-    get inputTokens() {
-      return inputTokens;
-    },
-    get outputTokens() {
-      return outputTokens;
-    },
-    get firstTokenMs() {
-      return firstTokenMs;
-    },
     checkModel(model) {
       if (!key.models.allows(model))
         throw authError(403, `key '${name}' may not use model '${model}'`, "model_not_allowed");
@@ -37,13 +18,6 @@ export function createTurnAccess(key: CachedKey, startedAt: number): MeteredAcce
       if (refused.length === 0) return;
       const which = `agent${refused.length > 1 ? "s" : ""} ${refused.map((n) => `/${n}`).join(", ")}`;
       throw authError(403, `key '${name}' may not use ${which}`, "agent_not_allowed");
-    },
-    tokens(input, output) {
-      inputTokens += input;
-      outputTokens += output;
-    },
-    firstToken() {
-      firstTokenMs ??= performance.now() - startedAt;
     },
   };
 }

@@ -3,6 +3,7 @@
 // (request-record.ts) — the only place that record is made.
 import type { MiddlewareHandler } from "hono";
 import { ProxyError, toProxyError } from "../errors.ts";
+import { dialectOf } from "../http/dialect.ts";
 import { CLIENT_CLOSED } from "../http/error-handler.ts";
 import type { Logger } from "../log.ts";
 import type { ProxyMetrics } from "../metrics/proxy-metrics.ts";
@@ -11,9 +12,8 @@ import type { EventBus } from "../observe/event-bus.ts";
 import { RequestProbe } from "../observe/probe.ts";
 import type { Tracing } from "../observe/tracing.ts";
 import { scanUsage } from "../observe/usage.ts";
-import type { AppEnv, RequestScope } from "../types.ts";
+import type { AccessRecord, AppEnv, RequestScope } from "../types.ts";
 import { upstreamBrokeOff } from "../upstream/network-error.ts";
-import { dialectOf } from "./dialect.ts";
 import { assembleRecord } from "./request-record.ts";
 import { requestTimeoutSeconds } from "./request-timeout.ts";
 import { type Ending, isStreamedType, meter } from "./stream-meter.ts";
@@ -46,7 +46,7 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
     const id = incoming && SAFE_ID.test(incoming) ? incoming : crypto.randomUUID();
     // The request Bun handed over: later middleware may wrap c.req.raw, Bun's timers know this one.
     const raw = c.req.raw;
-    let onEnds: Array<() => void> | undefined;
+    let onEnds: Array<(record: AccessRecord) => void> | undefined;
     const route = c.req.path.slice(opts.basePath.length) || "/";
     const span = opts.tracing?.begin(raw.headers, `${c.req.method} ${routeLabel(route)}`, {
       "http.request.method": c.req.method,
@@ -79,8 +79,8 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
     c.env?.timeout?.(raw, whileRunning);
     const ended = (end: Ending) => {
       c.env?.timeout?.(raw, opts.idleTimeoutSeconds);
-      if (onEnds) for (const fn of onEnds) fn();
       const record = assembleRecord(c, scope, opts, end);
+      if (onEnds) for (const fn of onEnds) fn(record);
       span?.finish({ ...record, route: routeLabel(record.route) });
     };
     await next();

@@ -3,11 +3,11 @@
 // metrics and the event stream. Called only by the request-context middleware.
 import type { Context } from "hono";
 import { ProxyError } from "../errors.ts";
+import { dialectOf } from "../http/dialect.ts";
 import { CLIENT_CLOSED } from "../http/error-handler.ts";
 import type { Logger } from "../log.ts";
 import type { RequestProbe } from "../observe/probe.ts";
 import type { AccessRecord, AppEnv, Outcome, RequestScope } from "../types.ts";
-import { dialectOf } from "./dialect.ts";
 import { publishRecord } from "./record-events.ts";
 import type { RequestContextOptions } from "./request-context.ts";
 import { type Ending, isStreamedType } from "./stream-meter.ts";

@@ -3,7 +3,6 @@
 import type { AgentPlan, PreparedTurn } from "./agent-stage.ts";
 import { answerEvents, replyEvents, takeoverEvents } from "./answer.ts";
 import type { PipelineDeps } from "./deps.ts";
-import { meteredEvents } from "./metered-events.ts";
 import { presetInput } from "./preset.ts";
 import type { NativeRequest, TurnInput, TurnResult } from "./turn.ts";
 
@@ -37,7 +36,7 @@ export async function runTurn(given: TurnInput, live: PipelineDeps): Promise<Tur
   }
   const model = body.model as string;
   if (prepared?.takeover) {
-    const events = meteredEvents(input, takeoverEvents(input, deps, model, prepared));
+    const events = takeoverEvents(input, deps, model, prepared);
     return { model, requested: requested(input), agents, body: null, events };
   }
   body = withKeepAlive(input, deps, body, model);
@@ -55,7 +54,7 @@ export async function runTurn(given: TurnInput, live: PipelineDeps): Promise<Tur
     requested: requested(input),
     agents,
     body,
-    events: meteredEvents(input, answerEvents(input, deps, body, transform, parse)),
+    events: answerEvents(input, deps, body, transform, parse),
   };
 }
 

@@ -31,20 +31,16 @@ export interface TurnInput {
   readonly logger: Logger;
   /** Where the turn reports tokens, timings, agent hooks and upstream calls (metrics, traces). */
   readonly probe?: TurnProbe;
-  /** With AUTH=keys: what the client's key may use, and where the turn's token counts go. */
+  /** With AUTH=keys: what the client's key may use. */
   readonly access?: TurnAccess;
 }
 
-/** A key's rights over one turn and its meter (src/auth fills it in; absent = no keys). */
+/** A key's rights over one turn (src/auth fills it in; absent = no keys). */
 export interface TurnAccess {
   /** Throws a 403 ProxyError when the key may not use this (resolved) model. */
   checkModel(model: string): void;
   /** Throws a 403 ProxyError when the key may not run one of these agents. */
   checkAgents(names: readonly string[]): void;
-  /** The prompt and answer tokens Ollama reported for the turn. */
-  tokens(input: number, output: number): void;
-  /** The first piece of the answer is on its way. */
-  firstToken(): void;
 }
 
 export interface TurnResult {
