@@ -13,10 +13,11 @@ import { type ConfigStore, createConfigStore } from "./config/store.ts";
 import { createConfigRoutes } from "./features/config/routes.ts";
 import { createModelFeature, type ModelFeature } from "./features/models/index.ts";
 import { createPluginsRoutes } from "./features/plugins/routes.ts";
+import { createFleetClient, Fleet, fleetTable } from "./fleet/index.ts";
 import type { Logger } from "./log.ts";
 import type { PullWaitTiming } from "./models/pull-wait.ts";
 import { createAgentStage } from "./pipeline/agent-stage.ts";
-import { createUpstreamClient, type FetchLike, type UpstreamClient } from "./upstream/client.ts";
+import type { FetchLike, UpstreamClient } from "./upstream/client.ts";
 
 export interface ComposeInput {
   config: Config;
@@ -46,6 +47,8 @@ export interface ComposedProxy {
   registry: AgentRegistry;
   models: ModelFeature;
   upstream: UpstreamClient;
+  /** The upstream servers (UPSTREAMS, or OLLAMA_URL as a fleet of one). */
+  fleet: Fleet;
   /** The configuration in force (a config file reload replaces it). */
   config: ConfigStore;
   /** Reads the config file again now (SIGHUP); false when the change was refused or there is no file. */
@@ -58,13 +61,12 @@ export interface ComposedProxy {
 
 export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> {
   const { config, logger } = input;
-  const upstream = createUpstreamClient({
-    baseUrl: config.ollamaUrl,
-    auth: config.ollamaAuth,
-    idleTimeoutMs: config.upstreamIdleTimeoutSeconds * 1000,
-    maxLineBytes: config.maxLineMb * 2 ** 20,
-    fetch: input.fetch,
-  });
+  const store = createConfigStore(config);
+  // Every upstream call goes through the fleet: one server (OLLAMA_URL) or the UPSTREAMS list, live.
+  const fleet = new Fleet({ current: store.current, logger, fetch: input.fetch });
+  store.subscribe((next) => fleet.apply(next));
+  const firstPoll = fleet.start();
+  const upstream = createFleetClient({ fleet, current: store.current, logger });
   const registry = createAgentRegistry({
     dir: config.agentsDir,
     logger,
@@ -76,7 +78,6 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     memoryLimitMb: config.agentMemoryMb,
     idleMs: input.tuning?.agentIdleMs,
   });
-  const store = createConfigStore(config);
   // Agent settings follow the file: every agent loads again with the new ones (requests in flight
   // keep the agents they started with).
   store.subscribe((next, previous) => {
@@ -116,7 +117,10 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
       unknownCommand: () => store.current().unknownCommand,
     }),
     models: models.service,
-    health: { agents: () => registry.counts(), sections: { models: models.health } },
+    health: {
+      agents: () => registry.counts(),
+      sections: { models: models.health, upstreams: () => fleetTable(fleet) },
+    },
     extraModels: models.extraModels,
     features: [
       models.routes,
@@ -130,10 +134,12 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     registry,
     models,
     upstream,
+    fleet,
     config: store,
     reloadConfig: () => reloader?.reload() ?? false,
-    start: () => models.start(),
+    start: () => firstPoll.then(() => models.start()),
     stop() {
+      fleet.stop();
       reloader?.close();
       registry.close();
       models.stop();

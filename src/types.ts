@@ -23,6 +23,8 @@ export interface AccessRecord {
   status: number;
   model?: string;
   agents?: readonly string[];
+  /** The fleet server that answered (X-Upstream). */
+  upstream?: string;
   durationMs: number;
   bytes?: number;
   ttfbMs?: number;
@@ -55,5 +57,7 @@ export interface AppEnv {
     bodyBytes: Uint8Array | undefined;
     /** A failure a streamed answer reported in-band (the status line had gone out as 200). */
     streamError: ProxyError | undefined;
+    /** The fleet server chosen for the request (src/fleet), for X-Upstream and the access line. */
+    upstream: string | undefined;
   };
 }

@@ -4,8 +4,15 @@ import type { TurnInput, TurnResult } from "../pipeline/turn.ts";
 import type { AppEnv } from "../types.ts";
 
 /** The request-bound part of a TurnInput: headers passed upstream, the abort signal, the logger. */
-export function requestParts(c: Context<AppEnv>): Pick<TurnInput, "headers" | "signal" | "logger"> {
-  return { headers: c.req.raw.headers, signal: c.req.raw.signal, logger: c.get("request").logger };
+export function requestParts(
+  c: Context<AppEnv>,
+): Pick<TurnInput, "headers" | "signal" | "logger" | "onUpstream"> {
+  return {
+    headers: c.req.raw.headers,
+    signal: c.req.raw.signal,
+    logger: c.get("request").logger,
+    onUpstream: (name) => c.set("upstream", name),
+  };
 }
 
 /** The model and agent chain of a turn, for the access line and the X-Agent-Chain header; once. */

@@ -62,6 +62,8 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
     const agents = c.get("agents");
     c.res.headers.set("x-request-id", id);
     if (agents?.length) c.res.headers.set("x-agent-chain", agents.join(","));
+    const upstream = c.get("upstream");
+    if (upstream && !c.res.headers.has("x-upstream")) c.res.headers.set("x-upstream", upstream);
     const res = c.res;
     if (res.body && isStreamedType(res.headers.get("content-type"))) {
       c.res = meter(c, res, { ...opts, startedAt: scope.startedAt }, ended);
@@ -94,6 +96,7 @@ function finish(c: Context<AppEnv>, scope: RequestScope, opts: RequestContextOpt
     status,
     model: c.get("model"),
     agents: c.get("agents"),
+    upstream: c.get("upstream") ?? c.res.headers.get("x-upstream") ?? undefined,
     durationMs: round(performance.now() - scope.startedAt),
     bytes: end.bytes,
     ttfbMs: end.ttfbMs,
@@ -112,6 +115,7 @@ function writeAccessLine(logger: Logger, r: AccessRecord): void {
     status: r.status,
     model: r.model,
     agents: r.agents,
+    upstream: r.upstream,
     durationMs: r.durationMs,
     bytes: r.bytes,
     ttfbMs: r.ttfbMs,

@@ -4,7 +4,7 @@ import { transformPieces } from "../agents/batch.ts";
 import { ProxyError } from "../errors.ts";
 import { jsonBody } from "../streams/json-body.ts";
 import { readNdjsonBatches } from "../streams/ndjson.ts";
-import { type UpstreamClient, upstreamErrorMessage } from "../upstream/client.ts";
+import { upstreamErrorMessage } from "../upstream/client.ts";
 import { clientHeadersForUpstream } from "../upstream/headers.ts";
 import { upstreamBrokeOff, upstreamEndedEarly } from "../upstream/network-error.ts";
 import type { InferenceChunk } from "../wire/ollama.ts";
@@ -36,16 +36,31 @@ export async function* answerEvents(
   // A rewritten body with a large image streams its image from where it is instead of copying it.
   const payload = untouched ? (input.bodyText as string) : jsonBody(body);
   if (typeof payload !== "string") headers.set("content-length", String(payload.length));
+  // The fleet (src/fleet) picks the server; errors below name the one that answered.
+  let upstreamUrl = deps.upstream.baseUrl;
+  let queued = 0;
   const call = deps.upstream.call(`/api/${input.kind}`, {
     method: "POST",
     headers,
     body: typeof payload === "string" ? payload : payload.stream,
     signal: input.signal,
+    route: {
+      model,
+      messages: Array.isArray(body.messages) ? body.messages : undefined,
+      onUpstream: (name, url) => {
+        upstreamUrl = url;
+        queued = 0;
+        input.onUpstream?.(name);
+      },
+      onQueued: (position) => {
+        queued = position;
+      },
+    },
   });
-  const res = yield* waitWithProgress(
-    call,
-    input.clientStream ? deps.loadProgress : NO_PROGRESS,
-    (ms) => `waiting for ${model} to load (${Math.round(ms / 1000)}s)`,
+  const res = yield* waitWithProgress(call, input.clientStream ? deps.loadProgress : NO_PROGRESS, (ms) =>
+    queued
+      ? `waiting for a free server for ${model}: number ${queued} in the queue (${Math.round(ms / 1000)}s)`
+      : `waiting for ${model} to load (${Math.round(ms / 1000)}s)`,
   );
   if (!parse) {
     yield { type: "upstream", response: res };
@@ -55,20 +70,20 @@ export async function* answerEvents(
     throw new ProxyError(res.status, upstreamErrorMessage(await res.text(), res.status), "upstream");
   }
   if (body.stream === false) {
-    yield { type: "chunk", chunk: await oneObject(res, deps.upstream.baseUrl) };
+    yield { type: "chunk", chunk: await oneObject(res, upstreamUrl) };
     return;
   }
-  yield* upstreamChunks(input, res.body, transform, deps.upstream);
+  yield* upstreamChunks(input, res.body, transform, upstreamUrl, deps.upstream.maxLineBytes);
 }
 
 async function* upstreamChunks(
   input: TurnInput,
   source: ReadableStream<Uint8Array>,
   transform: PreparedTurn["transform"],
-  upstream: UpstreamClient,
+  upstreamUrl: string,
+  maxLineBytes: number | undefined,
 ): AsyncGenerator<TurnEvent> {
   const { kind } = input;
-  const { baseUrl: upstreamUrl, maxLineBytes } = upstream;
   let sawDone = false;
   try {
     for await (const batch of readNdjsonBatches<InferenceChunk>(source, { maxLineBytes })) {

@@ -28,6 +28,8 @@ export interface TurnInput {
   readonly headers: Headers;
   readonly signal: AbortSignal;
   readonly logger: Logger;
+  /** Told which fleet server answers the turn (the route reports it as a request fact). */
+  readonly onUpstream?: (name: string) => void;
 }
 
 export interface TurnResult {

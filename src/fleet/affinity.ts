@@ -1,0 +1,25 @@
+// Affinity: a conversation's leading messages → the server that answered it, so later turns find
+// their prompt cache there. Bounded: the oldest entries make room.
+const MAX_ENTRIES = 10_000;
+
+export class Affinity {
+  private readonly map = new Map<number | bigint, string>();
+
+  keyOf(model: string, messages: readonly unknown[]): number | bigint {
+    // The first two messages (system + first user turn, or the first exchange) name a conversation.
+    return Bun.hash(`${model}\u0000${JSON.stringify(messages.slice(0, 2))}`);
+  }
+
+  get(key: number | bigint): string | undefined {
+    return this.map.get(key);
+  }
+
+  set(key: number | bigint, upstream: string): void {
+    this.map.delete(key);
+    this.map.set(key, upstream);
+    if (this.map.size > MAX_ENTRIES) {
+      const oldest = this.map.keys().next();
+      if (!oldest.done) this.map.delete(oldest.value);
+    }
+  }
+}
