@@ -1,4 +1,4 @@
-// Affinity: a conversation's leading messages → the server that answered it, so later turns find
+// Affinity: a conversation's leading messages (system + first user message) → the server that answered it, so later turns find
 // their prompt cache there. Bounded: the oldest entries make room.
 const MAX_ENTRIES = 10_000;
 
@@ -6,8 +6,10 @@ export class Affinity {
   private readonly map = new Map<number | bigint, string>();
 
   keyOf(model: string, messages: readonly unknown[]): number | bigint {
-    // The first two messages (system + first user turn, or the first exchange) name a conversation.
-    return Bun.hash(`${model}\u0000${JSON.stringify(messages.slice(0, 2))}`);
+    // What every turn of a conversation starts with: the system messages and the first user message.
+    const first = messages.findIndex((m) => (m as { role?: unknown } | null)?.role === "user");
+    const leading = first === -1 ? messages : messages.slice(0, first + 1);
+    return Bun.hash(`${model}\u0000${JSON.stringify(leading)}`);
   }
 
   get(key: number | bigint): string | undefined {

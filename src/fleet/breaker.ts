@@ -39,6 +39,8 @@ export class Breaker {
     this.failuresInRow++;
     const { failures, backoffMs } = this.tuning();
     if (this.state === "closed" && this.failuresInRow < failures) return;
+    // Already open: requests that were in flight when it opened say nothing new about the server.
+    if (this.state === "open" && now < this.openUntil) return;
     // A failed probe (or the Nth failure) opens it, each time for longer.
     this.backoff = this.backoff ? Math.min(this.backoff * 2, MAX_BACKOFF_MS) : backoffMs;
     this.state = "open";

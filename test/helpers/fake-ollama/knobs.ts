@@ -60,5 +60,6 @@ export function resolveKnobs(behaviour: FakeBehaviour, headers: Headers): Knobs 
     pullFailAfterLines: pick("x-fake-pull-fail-after-lines", behaviour.pullFailAfterLines),
     chunks: chunks === 0 ? null : chunks,
     hugeLineBytes: pick("x-fake-huge-line-bytes", null),
+    maxPending: pick("x-fake-max-pending", behaviour.maxPending),
   };
 }
