@@ -120,6 +120,7 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     health: {
       agents: () => registry.counts(),
       sections: { models: models.health, upstreams: () => fleetTable(fleet) },
+      serversDown: () => fleetTable(fleet).servers.filter((s) => s.state === "down").length,
     },
     extraModels: models.extraModels,
     features: [

@@ -213,6 +213,12 @@ describe("failover", () => {
     const during = await Promise.all(Array.from({ length: 5 }, () => chat({ model: "llama3.2" })));
     expect(during.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     expect(during.map((r) => r.headers.get("x-upstream"))).toEqual(["b", "b", "b", "b", "b"]);
+    const health = (await (await fetch(`${proxy.url}/health`)).json()) as {
+      status: string;
+      upstreams: { servers: Array<{ name: string; state: string }> };
+    };
+    expect(health.status).toBe("degraded");
+    expect(health.upstreams.servers.map((x) => x.state)).toEqual(["down", "up"]);
     const back = startFakeOllama({ models: [LLAMA], port });
     try {
       back.loaded.add("llama3.2:latest");
