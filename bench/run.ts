@@ -22,6 +22,7 @@ import {
 } from "./report/summarize.ts";
 import type { Summary } from "./report/summary.ts";
 import { checkTargets } from "./report/targets.ts";
+import { ONE_UPSTREAM, runFleet } from "./workloads/fleet.ts";
 import { runManyStreams } from "./workloads/many-streams.ts";
 import { runCeiling, runRequests } from "./workloads/requests.ts";
 import { runStartup } from "./workloads/startup.ts";
@@ -116,6 +117,15 @@ try {
     const manyStreams = await runManyStreams(ctx, fresh);
     if (!binaryReady) manyStreams.binary = { missing: binaryMissing };
     raw.manyStreams = summary.manyStreams = manyStreams;
+  }
+
+  if (runs(config, "fleet")) {
+    const fleet = await runFleet(ctx);
+    raw.fleet = fleet;
+    summary.fleet = {
+      cpu: "missing" in fleet.cpu ? fleet.cpu : summarizeCpuPerRequest(fleet.cpu.samples, ONE_UPSTREAM),
+      streams: fleet.streams,
+    };
   }
 
   const targets = checkTargets(summary, config.slowStreams);

@@ -9,6 +9,7 @@ export const WORKLOAD_IDS = [
   "ttfb",
   "many-streams",
   "startup",
+  "fleet",
 ] as const;
 export type WorkloadId = (typeof WORKLOAD_IDS)[number];
 

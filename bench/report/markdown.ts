@@ -3,6 +3,7 @@ import type { BenchConfig } from "../lib/config.ts";
 import type { MachineInfo } from "../lib/machine.ts";
 import { n, table } from "./format.ts";
 import {
+  fleetSection,
   manyStreamsSection,
   requestsSection,
   startupSection,
@@ -36,6 +37,7 @@ export function renderMarkdown(
   if (s.ttfb) out.push(...ttfbSection(s.ttfb));
   if (s.manyStreams) out.push(...manyStreamsSection(s.manyStreams, cfg));
   if (s.startup) out.push(...startupSection(s.startup, s.rssAfterLoadMb ?? {}, cfg));
+  if (s.fleet) out.push(...fleetSection(s.fleet, cfg));
   const judged = targets.filter((t) => t.status !== "not run");
   const skipped = targets.length - judged.length;
   out.push(

@@ -59,7 +59,7 @@ export async function routed(
     const lease = got instanceof Promise ? await got : got;
     const { member } = lease;
     tried.add(member);
-    if (fleet.many)
+    if (fleet.many && deps.logger.enabled("debug"))
       deps.logger.debug("upstream chosen", {
         model: hint.model,
         upstream: member.name,
@@ -100,8 +100,10 @@ export async function routed(
       if (affinityKey !== undefined) deps.affinity.set(affinityKey, member.name);
     }
     res.headers.set("x-upstream", member.name);
-    // One server and no limit: nothing counts its requests, so the body is not watched.
-    if (!fleet.many && member.spec.maxConcurrent === 0) {
+    // A stream holds its server until it ends. A single object (`"stream": false`) is sent only once
+    // it is complete, so its headers mean the server is done; and one server without a limit has
+    // nothing to count: neither body is watched.
+    if ((!fleet.many && member.spec.maxConcurrent === 0) || !isStream(res)) {
       lease.release();
       return res;
     }
@@ -147,4 +149,10 @@ async function bounded(send: Send, member: Member, signal: AbortSignal | undefin
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** NDJSON (Ollama) or SSE (its OpenAI routes): a body that goes on after the headers. */
+function isStream(res: Response): boolean {
+  const type = res.headers.get("content-type") ?? "";
+  return type.includes("ndjson") || type.includes("event-stream");
 }
