@@ -131,6 +131,26 @@ describe("one Ollama to the clients", () => {
   });
 });
 
+test("credentials in a server's URL go as Basic auth and are never shown by /config, /health or logs", async () => {
+  const port = new URL(b.url).port;
+  proxy = await startProxy({
+    upstreams: [
+      { name: "a", url: a.url },
+      { name: "b", url: `http://user:s3cret@127.0.0.1:${port}` },
+    ],
+    settings: { fleetPollMs: 60_000 },
+    start: true,
+  });
+  expect((await chat({ model: "qwen3" })).status).toBe(200);
+  expect(b.requestsTo("/api/chat")[0]?.headers.authorization).toBe(`Basic ${btoa("user:s3cret")}`);
+  const shown = (
+    await Promise.all(["/config", "/health"].map((p) => fetch(proxy.url + p).then((r) => r.text())))
+  ).join();
+  expect(shown).toContain("b");
+  expect(shown).not.toContain("s3cret");
+  expect(JSON.stringify(proxy.logs)).not.toContain("s3cret");
+});
+
 describe("routing", () => {
   test("warm-first: the server where the model is loaded gets the chat, the others are not asked", async () => {
     b.loaded.add("llama3.2:latest");
