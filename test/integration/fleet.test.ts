@@ -82,8 +82,13 @@ describe("one Ollama to the clients", () => {
     expect(c.requestsTo("/api/embed").length).toBe(1);
 
     const openai = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: "x" });
-    const models = (await openai.models.list()).data.map((m) => m.id).sort();
-    expect(models).toEqual(["llama3.2:latest", "nomic-embed-text:latest", "qwen3:latest"]);
+    const listed = (await openai.models.list()).data;
+    expect(listed.map((m) => m.id).sort()).toEqual([
+      "llama3.2:latest",
+      "nomic-embed-text:latest",
+      "qwen3:latest",
+    ]);
+    expect(listed.find((m) => m.id === "llama3.2:latest")).toMatchObject({ upstreams: ["a", "b"] });
     const done = await openai.chat.completions.create({ model: "qwen3", messages: hi });
     expect(done.choices[0]?.message.content).toBeTruthy();
     expect(chats(b)).toBe(2);
