@@ -128,7 +128,10 @@ export class Fleet {
       const m = [...again.healthy, ...again.fallback].find((c) => !c.full() && !exclude?.has(c));
       return m ? this.lease(m, "queued") : null;
     };
-    return this.queue.wait(take, opts.signal, opts.onQueued);
+    const waiting = this.queue.wait(take, opts.signal, opts.onQueued);
+    // Its servers may have room although others are waiting (for other servers): it need not wait.
+    this.queue.drain();
+    return waiting;
   }
 
   private lease(member: Member, reason: string): Lease {

@@ -76,7 +76,7 @@ export async function routed(
       if (clientSignal.aborted || (isAbortError(err) && !(err instanceof HeadersTimeout))) throw err;
       member.breaker.failure(Date.now());
       lastError = err instanceof HeadersTimeout ? err.asProxyError(member) : err;
-      if (!resendable) throw lastError;
+      if (!resendable || !fleet.many) throw lastError;
       deps.logger.warn("upstream failed before answering", failoverFields(member, hint, lastError));
       continue;
     }

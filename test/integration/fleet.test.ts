@@ -103,6 +103,19 @@ describe("one Ollama to the clients", () => {
     await res.text();
     const line = accessLines(proxy).find((l) => l.path === "/api/chat");
     expect(line?.upstream).toBe("b");
+    // Routes that translate the answer name it too (their response is the proxy's own).
+    for (const [route, body] of [
+      ["/v1/chat/completions", { model: "qwen3", messages: hi, stream: true }],
+      ["/v1/messages", { model: "qwen3", max_tokens: 50, messages: hi }],
+    ] as const) {
+      const res = await fetch(proxy.url + route, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      expect([route, res.status, res.headers.get("x-upstream")]).toEqual([route, 200, "b"]);
+      await res.text();
+    }
   });
 
   test("/api/ps is the union with each server named; /api/version is the lowest; /health has a row per server", async () => {

@@ -37,6 +37,7 @@ export function createMessagesRoutes(deps: AnthropicMessagesDeps): Hono<AppEnv> 
           headers: headersForUpstream(c.req.raw.headers),
           signal: requestParts(c).signal,
           logger: requestParts(c).logger,
+          onUpstream: requestParts(c).onUpstream,
         },
         deps.pipeline,
       );
