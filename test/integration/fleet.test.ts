@@ -6,7 +6,7 @@ import { Ollama } from "ollama";
 import OpenAI from "openai";
 import type { Settings } from "../../src/config/settings.ts";
 import { type FakeModel, type FakeOllama, startFakeOllama } from "../helpers/fake-ollama.ts";
-import { accessLines, startProxy, type TestProxy } from "../helpers/proxy.ts";
+import { accessLines, eventually, startProxy, type TestProxy } from "../helpers/proxy.ts";
 
 const model = (name: string, capabilities = ["completion"]): FakeModel => ({ name, capabilities });
 const LLAMA = model("llama3.2:latest");
@@ -268,6 +268,32 @@ describe("failover", () => {
     }
   });
 
+  test("requests waiting for a server's headers when it is killed are served by the next one", async () => {
+    const doomed = startFakeOllama({ models: [LLAMA] });
+    doomed.loaded.add("llama3.2:latest");
+    proxy = await startProxy({
+      upstreams: [
+        { name: "doomed", url: doomed.url },
+        { name: "b", url: b.url },
+      ],
+      settings: { fleetPollMs: 60_000 },
+      start: true,
+    });
+    doomed.behaviour.firstByteDelayMs = 5000;
+    const pending = Array.from({ length: 3 }, () => chat({ model: "llama3.2" }));
+    await eventually("three requests on doomed", () => doomed.requestsTo("/api/chat").length === 3);
+
+    const stopped = doomed.stop();
+    const results = await Promise.all(pending);
+
+    await stopped;
+    expect(results.map((r) => [r.status, r.headers.get("x-upstream")])).toEqual([
+      [200, "b"],
+      [200, "b"],
+      [200, "b"],
+    ]);
+  });
+
   test("Ollama's 503 'server busy' before the body: the next server answers", async () => {
     a.behaviour.maxPending = 0;
     a.loaded.add("llama3.2:latest");
@@ -382,6 +408,15 @@ describe("model management across the fleet", () => {
     expect([a, b, c].filter((f) => f.models.some((m) => m.name === "tinyllama:latest")).length).toBe(1);
     // Every chat went to the server that pulled it.
     expect(holder ? chats(holder) : 0).toBe(8);
+  });
+
+  test("FLEET_PULL_TARGET names the server pulls on demand go to", async () => {
+    await fleet({ fleetPullTarget: "c" });
+    expect((await new Ollama({ host: proxy.url }).chat({ model: "phi3:mini", messages: hi })).done).toBe(
+      true,
+    );
+    expect([a, b, c].map((f) => f.requestsTo("/api/pull").length)).toEqual([0, 0, 1]);
+    expect(chats(c)).toBe(1);
   });
 
   test("an explicit pull goes to the server named by ?upstream= or the body's upstream field", async () => {
