@@ -23,6 +23,7 @@ export interface RouteDeps {
 export type Send = (member: Member, signal: AbortSignal | undefined) => Promise<Response>;
 
 interface Failed {
+  upstream: string;
   status: number;
   headers: Headers;
   text: string;
@@ -83,7 +84,12 @@ export async function routed(
     const retry = res.status >= 500 && resendable && fleet.many;
     if (res.status >= 500 && res.status !== 503) member.breaker.failure(Date.now());
     if (retry) {
-      lastFailed = { status: res.status, headers: res.headers, text: await res.text().catch(() => "") };
+      lastFailed = {
+        upstream: member.name,
+        status: res.status,
+        headers: res.headers,
+        text: await res.text().catch(() => ""),
+      };
       lease.release();
       deps.logger.warn("upstream failed before answering", {
         ...failoverFields(member, hint, null),
@@ -109,8 +115,13 @@ export async function routed(
     }
     return onBodyEnd(res, lease.release);
   }
-  if (lastFailed)
-    return new Response(lastFailed.text, { status: lastFailed.status, headers: lastFailed.headers });
+  if (lastFailed) {
+    // Every candidate failed: the last one's answer, as it gave it.
+    const headers = new Headers(lastFailed.headers);
+    headers.delete("content-length");
+    headers.set("x-upstream", lastFailed.upstream);
+    return new Response(lastFailed.text, { status: lastFailed.status, headers });
+  }
   throw lastError ?? new ProxyError(503, "no upstream is configured");
 }
 

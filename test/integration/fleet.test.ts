@@ -304,6 +304,19 @@ describe("failover", () => {
     expect(chats(a)).toBe(1);
   });
 
+  test("when every server that has the model is busy, the client gets the last one's 503 as Ollama wrote it", async () => {
+    await fleet();
+    a.behaviour.maxPending = 0;
+    b.behaviour.maxPending = 0;
+    const res = await chat({ model: "llama3.2" });
+    expect(res.status).toBe(503);
+    expect(res.headers.get("x-upstream")).toBe("b");
+    expect(((await res.json()) as { error: string }).error).toBe(
+      "server busy, please try again.  maximum pending requests exceeded",
+    );
+    expect([chats(a), chats(b), chats(c)]).toEqual([1, 1, 0]);
+  });
+
   test("a server silent past FLEET_HEADERS_TIMEOUT_MS is given up on for the next", async () => {
     a.loaded.add("llama3.2:latest");
     await fleet({ fleetHeadersTimeoutMs: 100 });
