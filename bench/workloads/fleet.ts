@@ -16,6 +16,8 @@ export const FLEET_CONNECTIONS = 64;
 /** Case labels; the first is the reference the fleet's CPU is divided by. */
 export const ONE_UPSTREAM = "proxy, one upstream";
 export const THREE_UPSTREAMS = "proxy, fleet of three";
+/** Three names for the one upstream: the routing work without three upstreams sharing the cores. */
+export const THREE_NAMES = "proxy, three names for one upstream";
 
 export interface FleetStreams extends StreamClientReport {
   /** Most streams each upstream served at one moment. */
@@ -42,14 +44,22 @@ export async function runFleet(ctx: RunContext): Promise<FleetResult> {
   const single = launchOf("proxy", ctx.upstream.url, path.join(ctx.logDir, "fleet-one.log"));
   const fleetLaunch = launchOf("proxy", ctx.upstream.url, path.join(ctx.logDir, "fleet-three.log"));
   fleetLaunch.args = [...fleetLaunch.args, "--upstreams", list];
-  const [one, three] = await Promise.all([startProxy(single), startProxy(fleetLaunch)]);
+  const namesLaunch = launchOf("proxy", ctx.upstream.url, path.join(ctx.logDir, "fleet-names.log"));
+  const sameThree = [1, 2, 3].map((i) => `n${i}=${ctx.upstream.url}`).join(",");
+  namesLaunch.args = [...namesLaunch.args, "--upstreams", sameThree];
+  const [one, three, names] = await Promise.all([
+    startProxy(single),
+    startProxy(fleetLaunch),
+    startProxy(namesLaunch),
+  ]);
   try {
     const result: FleetResult = { cpu: { missing: "not measured" }, streams: { missing: "not measured" } };
-    const broken = (await check(one.url)) ?? (await check(three.url));
+    const broken = (await check(one.url)) ?? (await check(three.url)) ?? (await check(names.url));
     if (broken) return { cpu: { missing: broken }, streams: { missing: broken } };
     const cases = [
       [ONE_UPSTREAM, one],
       [THREE_UPSTREAMS, three],
+      [THREE_NAMES, names],
     ].map(([label, subject]) =>
       loadCase({
         label: label as string,
@@ -65,7 +75,7 @@ export async function runFleet(ctx: RunContext): Promise<FleetResult> {
     result.streams = await holdStreams(ctx, three, upstreams);
     return result;
   } finally {
-    await Promise.all([one.stop(), three.stop(), ...extra.map((u) => u.stop())]);
+    await Promise.all([one.stop(), three.stop(), names.stop(), ...extra.map((u) => u.stop())]);
   }
 }
 
