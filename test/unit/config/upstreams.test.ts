@@ -33,3 +33,13 @@ test("bad entries are refused with a message naming the server, never its creden
   expect(upstreamsFileForm().safeParse([{ name: "a", url: "h", extra: 1 }]).success).toBe(true);
   expect(parse(JSON.stringify([{ name: "a", url: "h", extra: 1 }])).success).toBe(false);
 });
+
+test("FLEET_PULL_TARGET must name a server of the fleet", async () => {
+  const { loadConfig } = await import("../../../src/config/index.ts");
+  const load = (env: Record<string, string>) => loadConfig({ argv: [], env, cwd: "/", version: "t" });
+  expect(load({ UPSTREAMS: "a=h1,b=h2", FLEET_PULL_TARGET: "b" }).kind).toBe("config");
+  const wrong = load({ UPSTREAMS: "a=h1,b=h2", FLEET_PULL_TARGET: "c" });
+  expect(wrong.kind === "error" && wrong.message).toBe(
+    'invalid FLEET_PULL_TARGET="c": expected the name of a server in UPSTREAMS (a, b)',
+  );
+});
