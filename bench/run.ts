@@ -25,6 +25,7 @@ import {
 import type { Summary } from "./report/summary.ts";
 import { checkTargets } from "./report/targets.ts";
 import { AUTH_KEYS, AUTH_OFF, runAuthRequests } from "./workloads/auth-requests.ts";
+import { ONE_UPSTREAM, runFleet } from "./workloads/fleet.ts";
 import { runManyStreams } from "./workloads/many-streams.ts";
 import { runCeiling, runRequests } from "./workloads/requests.ts";
 import { runStartup } from "./workloads/startup.ts";
@@ -136,6 +137,15 @@ try {
     const manyStreams = await runManyStreams(ctx, fresh);
     if (!binaryReady) manyStreams.binary = { missing: binaryMissing };
     raw.manyStreams = summary.manyStreams = manyStreams;
+  }
+
+  if (runs(config, "fleet")) {
+    const fleet = await runFleet(ctx);
+    raw.fleet = fleet;
+    summary.fleet = {
+      cpu: "missing" in fleet.cpu ? fleet.cpu : summarizeCpuPerRequest(fleet.cpu.samples, ONE_UPSTREAM),
+      streams: fleet.streams,
+    };
   }
 
   const targets = checkTargets(summary, config.slowStreams);

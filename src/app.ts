@@ -36,7 +36,7 @@ export interface AppDeps {
   /** Feature sub-apps mounted before the pass-through (model management, plugins). */
   features: Hono<AppEnv>[];
   /** Extra /health sections and agent counts. */
-  health: Pick<HealthDeps, "agents" | "sections">;
+  health: Pick<HealthDeps, "agents" | "sections" | "serversDown">;
   /** Entries listed by /v1/models beside the installed models (aliases). */
   extraModels: () => ExtraModel[];
   /** Aborted when the shutdown grace period is over: streams still running end with its reason. */

@@ -16,6 +16,7 @@ import { createConfigRoutes } from "./features/config/routes.ts";
 import { createEventsRoutes } from "./features/events/routes.ts";
 import { createModelFeature, type ModelFeature } from "./features/models/index.ts";
 import { createPluginsRoutes } from "./features/plugins/routes.ts";
+import { createFleetClient, Fleet, fleetTable } from "./fleet/index.ts";
 import type { Logger } from "./log.ts";
 import { createProxyMetrics } from "./metrics/proxy-metrics.ts";
 import type { PullWaitTiming } from "./models/pull-wait.ts";
@@ -23,7 +24,7 @@ import { EventBus } from "./observe/event-bus.ts";
 import { pullObserver } from "./observe/pull-observer.ts";
 import { createTracingFromConfig } from "./observe/tracing-config.ts";
 import { createAgentStage } from "./pipeline/agent-stage.ts";
-import { createUpstreamClient, type FetchLike, type UpstreamClient } from "./upstream/client.ts";
+import type { FetchLike, UpstreamClient } from "./upstream/client.ts";
 
 export interface ComposeInput {
   config: Config;
@@ -59,6 +60,8 @@ export interface ComposedProxy {
   registry: AgentRegistry;
   models: ModelFeature;
   upstream: UpstreamClient;
+  /** The upstream servers (UPSTREAMS, or OLLAMA_URL as a fleet of one). */
+  fleet: Fleet;
   /** The configuration in force (a config file reload replaces it). */
   config: ConfigStore;
   /** Reads the config file again now (SIGHUP); false when the change was refused or there is no file. */
@@ -82,13 +85,12 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     scheduledDelayMs: input.tuning?.traceExportDelayMs,
     exportTimeoutMs: input.tuning?.traceExportTimeoutMs,
   });
-  const upstream = createUpstreamClient({
-    baseUrl: config.ollamaUrl,
-    auth: config.ollamaAuth,
-    idleTimeoutMs: config.upstreamIdleTimeoutSeconds * 1000,
-    maxLineBytes: config.maxLineMb * 2 ** 20,
-    fetch: input.fetch,
-  });
+  const store = createConfigStore(config);
+  // Every upstream call goes through the fleet: one server (OLLAMA_URL) or the UPSTREAMS list, live.
+  const fleet = new Fleet({ current: store.current, logger, fetch: input.fetch });
+  store.subscribe((next) => fleet.apply(next));
+  const firstPoll = fleet.start();
+  const upstream = createFleetClient({ fleet, current: store.current, logger });
   const registry = createAgentRegistry({
     dir: config.agentsDir,
     logger,
@@ -101,7 +103,6 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     idleMs: input.tuning?.agentIdleMs,
     onEvent: (event) => events.publish(event),
   });
-  const store = createConfigStore(config);
   // Agent settings follow the file: every agent loads again with the new ones (requests in flight
   // keep the agents they started with).
   store.subscribe((next, previous) => {
@@ -155,7 +156,12 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     models: models.service,
     health: {
       agents: () => registry.counts(),
-      sections: auth ? { models: models.health, auth: auth.health } : { models: models.health },
+      sections: {
+        models: models.health,
+        upstreams: () => fleetTable(fleet),
+        ...(auth ? { auth: auth.health } : {}),
+      },
+      serversDown: () => fleetTable(fleet).servers.filter((s) => s.state === "down").length,
     },
     extraModels: models.extraModels,
     features: [
@@ -174,12 +180,14 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     registry,
     models,
     upstream,
+    fleet,
     config: store,
     reloadConfig: () => reloader?.reload() ?? false,
     events,
     auth,
-    start: () => models.start(),
+    start: () => firstPoll.then(() => models.start()),
     async stop() {
+      fleet.stop();
       reloader?.close();
       registry.close();
       models.stop();

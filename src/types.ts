@@ -65,7 +65,7 @@ export interface AccessRecord {
   hooks?: readonly HookFact[];
   /** Model calls the agents made themselves, with their counts. */
   agentCalls?: readonly CallFact[];
-  /** Filled by the fleet (several upstreams) once it exists. */
+  /** The fleet server that answered (X-Upstream). */
   upstream?: string;
   /** Filled by API keys once they exist: the key's name, never its secret. */
   key?: string;
@@ -100,7 +100,9 @@ export interface AppEnv {
     bodyBytes: Uint8Array | undefined;
     /** A failure a streamed answer reported in-band (the status line had gone out as 200). */
     streamError: ProxyError | undefined;
-    /** With AUTH=keys: the client's key's rights and token meter (set by src/auth/middleware.ts). */
+    /** With AUTH=keys: the client's key's rights (set by src/auth/middleware.ts). */
     access: TurnAccess | undefined;
+    /** The fleet server chosen for the request (src/fleet), for X-Upstream and the access line. */
+    upstream: string | undefined;
   };
 }

@@ -11,6 +11,7 @@ export const WORKLOAD_IDS = [
   "tracing",
   "many-streams",
   "startup",
+  "fleet",
 ] as const;
 export type WorkloadId = (typeof WORKLOAD_IDS)[number];
 

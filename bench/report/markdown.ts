@@ -4,6 +4,7 @@ import type { MachineInfo } from "../lib/machine.ts";
 import { n, table } from "./format.ts";
 import {
   authRequestsSection,
+  fleetSection,
   manyStreamsSection,
   requestsSection,
   startupSection,
@@ -40,6 +41,7 @@ export function renderMarkdown(
   if (s.tracing) out.push(...tracingSection(s.tracing));
   if (s.manyStreams) out.push(...manyStreamsSection(s.manyStreams, cfg));
   if (s.startup) out.push(...startupSection(s.startup, s.rssAfterLoadMb ?? {}, cfg));
+  if (s.fleet) out.push(...fleetSection(s.fleet, cfg));
   const judged = targets.filter((t) => t.status !== "not run");
   const skipped = targets.length - judged.length;
   out.push(

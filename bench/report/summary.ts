@@ -1,5 +1,6 @@
 // The figures a run reports, gathered in one shape for the table, the targets and the JSON file.
 // A workload left out by BENCH_ONLY has no entry.
+import type { FleetStreams } from "../workloads/fleet.ts";
 import type { ManyStreamsResult } from "../workloads/many-streams.ts";
 import type { StartupResult } from "../workloads/startup.ts";
 import type { CpuPerRequestRow, RequestRow, StreamRow, TtfbSummary } from "./summarize.ts";
@@ -30,6 +31,11 @@ export interface Summary {
   };
   manyStreams?: ManyStreamsResult;
   startup?: StartupResult;
+  /** The proxy in front of three upstreams vs one: CPU per request (ratio to one), and 1,000 streams over three. */
+  fleet?: {
+    cpu: Record<string, CpuPerRequestRow> | { missing: string };
+    streams: FleetStreams | { missing: string };
+  };
   /** Resident memory of the long-lived subjects after the workloads that use them, MB. */
   rssAfterLoadMb?: Record<string, number>;
 }

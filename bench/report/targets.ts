@@ -1,5 +1,7 @@
 // The issue's targets, each a ratio or limit from this one run, judged met / not met / missing.
 // A target whose workload BENCH_ONLY left out is "not run".
+
+import { THREE_UPSTREAMS } from "../workloads/fleet.ts";
 import type { ManyStreamsEntry } from "../workloads/many-streams.ts";
 import type { StartupEntry } from "../workloads/startup.ts";
 import { V1_ROUTE } from "../workloads/v1-requests.ts";
@@ -98,6 +100,28 @@ function startup(summary: Summary, name: "proxy" | "binary"): TargetCheck[] {
 const tracingTarget =
   "non-streaming /api/chat at c64 with tracing on (all sampled): req/s ≥ 0.85 × tracing off";
 
+function fleet(summary: Summary, n: number): TargetCheck[] {
+  const cpu = "fleet of three: routing CPU/request ≤ 1.10 × one upstream's (same proxy, c64)";
+  const streams = `${n} streams over three upstreams: all complete, zero errors`;
+  const f = summary.fleet;
+  if (!f) return [notRun(cpu), notRun(streams)];
+  const cpuCheck =
+    "missing" in f.cpu
+      ? { target: cpu, measured: String(f.cpu.missing), status: "missing" as const }
+      : ratio(cpu, f.cpu[THREE_UPSTREAMS]?.cpuVsReference, 1.1);
+  if ("missing" in f.streams)
+    return [cpuCheck, { target: streams, measured: f.streams.missing, status: "missing" }];
+  const s = f.streams;
+  return [
+    cpuCheck,
+    {
+      target: streams,
+      measured: `${s.completed} completed, ${s.errors} errors; peaks per upstream ${s.upstreamStreamsPeak.join("/")}`,
+      status: s.completed === n && s.errors === 0 ? "met" : "not met",
+    },
+  ];
+}
+
 export function checkTargets(summary: Summary, streams: number): TargetCheck[] {
   const requests = summary.requests;
   const throughput = "non-streaming /api/chat at c64: req/s ≥ 0.9 × floor's";
@@ -122,5 +146,6 @@ export function checkTargets(summary: Summary, streams: number): TargetCheck[] {
     ...manyStreams(summary, "binary", streams),
     ...startup(summary, "proxy"),
     ...startup(summary, "binary"),
+    ...fleet(summary, streams),
   ];
 }

@@ -11,6 +11,7 @@ import {
 import { normaliseOllamaUrl, redactOllamaUrl } from "./ollama-url.ts";
 import { httpUrlOrEmpty, otelHeaders, ratio } from "./otel-settings.ts";
 import { boolean, integer, list, oneOf, setting, text } from "./setting-types.ts";
+import { upstreamsFileForm, upstreamsSetting } from "./upstreams.ts";
 
 const basePath = z
   .string()
@@ -42,6 +43,79 @@ export const SETTINGS = {
     help: "Upstream Ollama: host, host:port, :port or URL with optional path prefix (as OLLAMA_HOST); user:pass@ is sent as Basic auth",
     schema: ollamaUrl,
     redact: redactOllamaUrl,
+  }),
+  upstreams: setting({
+    env: "UPSTREAMS",
+    flag: "--upstreams",
+    default: "",
+    help: "Ollama servers of a fleet, name=url,... (the file also takes max-concurrent and weight per server); empty = OLLAMA_URL alone",
+    schema: upstreamsSetting(),
+    live: true,
+    file: upstreamsFileForm(),
+  }),
+  fleetPollMs: setting({
+    env: "FLEET_POLL_MS",
+    flag: "--fleet-poll-ms",
+    default: "5000",
+    help: "Interval at which each upstream's models (/api/tags), loaded models (/api/ps) and health are read",
+    schema: integer(100, 3_600_000),
+    live: true,
+  }),
+  fleetAffinity: setting({
+    env: "FLEET_AFFINITY",
+    flag: "--fleet-affinity",
+    default: "false",
+    help: "Send a conversation back to the upstream that answered its first turns (its prompt cache), when that one can take it",
+    schema: boolean(),
+    live: true,
+  }),
+  fleetPullTarget: setting({
+    env: "FLEET_PULL_TARGET",
+    flag: "--fleet-pull-target",
+    default: "",
+    help: "Upstream that pulls on demand and un-targeted /api/pull go to; empty = the least loaded healthy one",
+    schema: text(),
+    live: true,
+  }),
+  fleetQueueMax: setting({
+    env: "FLEET_QUEUE_MAX",
+    flag: "--fleet-queue-max",
+    default: "1000",
+    help: "Requests that may wait for an upstream at its max-concurrent; one more gets 503 with Retry-After",
+    schema: integer(0, 1_000_000),
+    live: true,
+  }),
+  fleetQueueWaitMs: setting({
+    env: "FLEET_QUEUE_WAIT_MS",
+    flag: "--fleet-queue-wait-ms",
+    default: "60000",
+    help: "Longest a request waits in that queue before it gets 503 with Retry-After",
+    schema: integer(1, 86_400_000),
+    live: true,
+  }),
+  fleetHeadersTimeoutMs: setting({
+    env: "FLEET_HEADERS_TIMEOUT_MS",
+    flag: "--fleet-headers-timeout-ms",
+    default: "0",
+    help: "Inference that gets no response headers from an upstream this long fails over to the next one; 0 = wait (model loads are silent)",
+    schema: integer(0, 86_400_000),
+    live: true,
+  }),
+  fleetBreakerFailures: setting({
+    env: "FLEET_BREAKER_FAILURES",
+    flag: "--fleet-breaker-failures",
+    default: "3",
+    help: "Failures in a row (connection errors, timeouts, 5xx, failed health checks) that open an upstream's circuit breaker",
+    schema: integer(1, 1000),
+    live: true,
+  }),
+  fleetBreakerBackoffMs: setting({
+    env: "FLEET_BREAKER_BACKOFF_MS",
+    flag: "--fleet-breaker-backoff-ms",
+    default: "1000",
+    help: "First wait before an open breaker lets one probe through (half-open); doubles per failed probe up to 60 s",
+    schema: integer(10, 600_000),
+    live: true,
   }),
   host: setting({
     env: "PROXY_HOST",

@@ -3,10 +3,10 @@ import type { Context } from "hono";
 import type { TurnInput, TurnResult } from "../pipeline/turn.ts";
 import type { AppEnv } from "../types.ts";
 
-/** The request-bound part of a TurnInput: headers passed upstream, the abort signal, the logger, the probe, the key's access. */
+/** The request-bound part of a TurnInput: headers passed upstream, the abort signal, the logger, the probe, the key's access, where the fleet's choice goes. */
 export function requestParts(
   c: Context<AppEnv>,
-): Pick<TurnInput, "headers" | "signal" | "logger" | "probe" | "access"> {
+): Pick<TurnInput, "headers" | "signal" | "logger" | "probe" | "access" | "onUpstream"> {
   const scope = c.get("request");
   return {
     headers: c.req.raw.headers,
@@ -14,6 +14,7 @@ export function requestParts(
     logger: scope.logger,
     probe: scope.probe,
     access: c.get("access"),
+    onUpstream: (name) => c.set("upstream", name),
   };
 }
 

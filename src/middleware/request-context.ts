@@ -90,6 +90,8 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
     const agents = c.get("agents");
     c.res.headers.set("x-request-id", id);
     if (agents?.length) c.res.headers.set("x-agent-chain", agents.join(","));
+    const upstream = c.get("upstream");
+    if (upstream && !c.res.headers.has("x-upstream")) c.res.headers.set("x-upstream", upstream);
     const res = c.res;
     const contentType = res.headers.get("content-type");
     if (res.body && isStreamedType(contentType)) {

@@ -47,6 +47,7 @@ export function assembleRecord(
     error,
     model: c.get("model"),
     agents: c.get("agents"),
+    upstream: c.get("upstream") ?? c.res.headers.get("x-upstream") ?? undefined,
     durationMs: round(performance.now() - scope.startedAt),
     bytes: end.bytes,
     ttfbMs: end.ttfbMs,

@@ -6,7 +6,7 @@ import type { CallHandle, UpstreamCall } from "../observe/probe.ts";
 import { usageFromChunk } from "../observe/usage.ts";
 import { jsonBody } from "../streams/json-body.ts";
 import { readNdjsonBatches } from "../streams/ndjson.ts";
-import { type UpstreamClient, upstreamErrorMessage } from "../upstream/client.ts";
+import { upstreamErrorMessage } from "../upstream/client.ts";
 import { clientHeadersForUpstream } from "../upstream/headers.ts";
 import { upstreamBrokeOff, upstreamEndedEarly } from "../upstream/network-error.ts";
 import type { InferenceChunk } from "../wire/ollama.ts";
@@ -40,17 +40,32 @@ export async function* answerEvents(
   if (typeof payload !== "string") headers.set("content-length", String(payload.length));
   const span = input.probe?.call(upstreamCall(input, body));
   span?.inject(headers);
+  // The fleet (src/fleet) picks the server; errors below name the one that answered.
+  let upstreamUrl = deps.upstream.baseUrl;
+  let queued = 0;
   try {
     const call = deps.upstream.call(`/api/${input.kind}`, {
       method: "POST",
       headers,
       body: typeof payload === "string" ? payload : payload.stream,
       signal: input.signal,
+      route: {
+        model,
+        messages: Array.isArray(body.messages) ? body.messages : undefined,
+        onUpstream: (name, url) => {
+          upstreamUrl = url;
+          queued = 0;
+          input.onUpstream?.(name);
+        },
+        onQueued: (position) => {
+          queued = position;
+        },
+      },
     });
-    const res = yield* waitWithProgress(
-      call,
-      input.clientStream ? deps.loadProgress : NO_PROGRESS,
-      (ms) => `waiting for ${model} to load (${Math.round(ms / 1000)}s)`,
+    const res = yield* waitWithProgress(call, input.clientStream ? deps.loadProgress : NO_PROGRESS, (ms) =>
+      queued
+        ? `waiting for a free server for ${model}: number ${queued} in the queue (${Math.round(ms / 1000)}s)`
+        : `waiting for ${model} to load (${Math.round(ms / 1000)}s)`,
     );
     if (!parse) {
       // Ollama's stream answers with its first token (the status line goes out with it).
@@ -63,7 +78,7 @@ export async function* answerEvents(
       throw new ProxyError(res.status, upstreamErrorMessage(await res.text(), res.status), "upstream");
     }
     if (body.stream === false) {
-      const chunk = await oneObject(res, deps.upstream.baseUrl);
+      const chunk = await oneObject(res, upstreamUrl);
       reportDone(
         input,
         span,
@@ -73,7 +88,7 @@ export async function* answerEvents(
       yield { type: "chunk", chunk };
       return;
     }
-    yield* upstreamChunks(input, res.body, transform, deps.upstream, span);
+    yield* upstreamChunks(input, res.body, transform, upstreamUrl, deps.upstream.maxLineBytes, span);
   } catch (err) {
     span?.end({ error: err });
     throw err;
@@ -110,11 +125,11 @@ async function* upstreamChunks(
   input: TurnInput,
   source: ReadableStream<Uint8Array>,
   transform: PreparedTurn["transform"],
-  upstream: UpstreamClient,
+  upstreamUrl: string,
+  maxLineBytes: number | undefined,
   span: CallHandle | undefined,
 ): AsyncGenerator<TurnEvent> {
   const { kind, probe } = input;
-  const { baseUrl: upstreamUrl, maxLineBytes } = upstream;
   let sawDone = false;
   let sawText = false;
   // Only kept when content capture is on (OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT).

@@ -49,6 +49,7 @@ export function createModelClient(
         headers,
         body: JSON.stringify(body),
         signal,
+        route: { model: body.model ?? "", messages: body.messages ?? undefined },
       });
       if (!res.ok)
         throw new ProxyError(res.status, upstreamErrorMessage(await res.text(), res.status), "upstream");

@@ -33,6 +33,8 @@ export interface TurnInput {
   readonly probe?: TurnProbe;
   /** With AUTH=keys: what the client's key may use. */
   readonly access?: TurnAccess;
+  /** Told which fleet server answers the turn (the route reports it as a request fact). */
+  readonly onUpstream?: (name: string) => void;
 }
 
 /** A key's rights over one turn (src/auth fills it in; absent = no keys). */

@@ -39,6 +39,7 @@ export function createMessagesRoutes(deps: AnthropicMessagesDeps): Hono<AppEnv> 
           logger: requestParts(c).logger,
           probe: requestParts(c).probe,
           access: requestParts(c).access,
+          onUpstream: requestParts(c).onUpstream,
         },
         deps.pipeline,
       );

@@ -75,6 +75,7 @@ export function resolveKnobs(behaviour: FakeBehaviour, headers: Headers): Knobs 
     chunks: chunks === 0 ? null : chunks,
     hugeLineBytes: pick("x-fake-huge-line-bytes", null),
     metrics: metricKnobs(headers),
+    maxPending: pick("x-fake-max-pending", behaviour.maxPending),
   };
 }
 
