@@ -18,6 +18,7 @@ import { createModelFeature, type ModelFeature } from "./features/models/index.t
 import { createPluginsRoutes } from "./features/plugins/routes.ts";
 import { createFleetClient, Fleet, fleetTable } from "./fleet/index.ts";
 import type { Logger } from "./log.ts";
+import { addFleetMetrics } from "./metrics/fleet-metrics.ts";
 import { createProxyMetrics } from "./metrics/proxy-metrics.ts";
 import type { PullWaitTiming } from "./models/pull-wait.ts";
 import { EventBus } from "./observe/event-bus.ts";
@@ -87,7 +88,14 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
   });
   const store = createConfigStore(config);
   // Every upstream call goes through the fleet: one server (OLLAMA_URL) or the UPSTREAMS list, live.
-  const fleet = new Fleet({ current: store.current, logger, fetch: input.fetch });
+  // Read when /metrics is scraped, by which time the fleet exists.
+  const fleetMetrics = addFleetMetrics(metrics.registry, () => fleetTable(fleet));
+  const fleet = new Fleet({
+    current: store.current,
+    logger,
+    fetch: input.fetch,
+    onQueueWait: fleetMetrics.queueWait,
+  });
   store.subscribe((next) => fleet.apply(next));
   const firstPoll = fleet.start();
   const upstream = createFleetClient({ fleet, current: store.current, logger });

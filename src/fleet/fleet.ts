@@ -33,6 +33,8 @@ export interface FleetOptions {
   current: () => Config;
   logger: Logger;
   fetch?: FetchLike;
+  /** Told how long each request that waited in the queue waited before it got a server (metrics). */
+  onQueueWait?: (ms: number) => void;
 }
 
 export class Fleet {
@@ -128,10 +130,16 @@ export class Fleet {
       const m = [...again.healthy, ...again.fallback].find((c) => !c.full() && !exclude?.has(c));
       return m ? this.lease(m, "queued") : null;
     };
+    const since = performance.now();
     const waiting = this.queue.wait(take, opts.signal, opts.onQueued);
     // Its servers may have room although others are waiting (for other servers): it need not wait.
     this.queue.drain();
-    return waiting;
+    const told = this.opts.onQueueWait;
+    if (!told) return waiting;
+    return waiting.then((lease) => {
+      told(performance.now() - since);
+      return lease;
+    });
   }
 
   private lease(member: Member, reason: string): Lease {

@@ -34,6 +34,20 @@ export class Gauge implements Metric {
   }
 }
 
+/** A gauge with labels, read when scraped: one series per `[labels, value]` the reader gives. */
+export class LabelledGauge implements Metric {
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    private readonly read: () => Iterable<readonly [labels: string, value: number]>,
+  ) {}
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`];
+    for (const [k, v] of this.read()) lines.push(`${this.name}{${k}} ${v}`);
+    return lines.join("\n");
+  }
+}
+
 export class Histogram implements Metric {
   private readonly series = new Map<string, { counts: number[]; sum: number; count: number }>();
   constructor(

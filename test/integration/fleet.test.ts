@@ -395,6 +395,41 @@ describe("queue at max-concurrent", () => {
     await first;
   });
 
+  test("/metrics shows each server up or down, its requests in flight, the queue and its waits", async () => {
+    const metric = async (line: RegExp) => {
+      const text = await (await fetch(`${proxy.url}/metrics`)).text();
+      return Number(line.exec(text)?.[1] ?? Number.NaN);
+    };
+    const gone = startFakeOllama({ models: [EMBED] });
+    proxy = await startProxy({
+      upstreams: [
+        { name: "b", url: b.url, maxConcurrent: 1 },
+        { name: "gone", url: gone.url },
+      ],
+      settings: { fleetPollMs: 60_000, fleetQueueWaitMs: 5000 },
+      start: true,
+    });
+    await proxy.composed.fleet.pollAll();
+    expect(await metric(/^proxy_upstream_up\{upstream="b"\} (\d+)$/m)).toBe(1);
+    expect(await metric(/^proxy_upstream_up\{upstream="gone"\} (\d+)$/m)).toBe(1);
+    const first = chat({ model: "qwen3" }, { "x-fake-first-byte-delay-ms": "300" });
+    await b.waitForRequest((r) => r.path === "/api/chat");
+    const second = chat({ model: "qwen3" });
+    await eventually(
+      "one request queued",
+      async () => (await metric(/^proxy_fleet_queue_length (\d+)$/m)) === 1,
+    );
+    expect(await metric(/^proxy_upstream_requests_in_flight\{upstream="b"\} (\d+)$/m)).toBe(1);
+    expect((await Promise.all([first, second])).map((r) => r.status)).toEqual([200, 200]);
+    expect(await metric(/^proxy_fleet_queue_length (\d+)$/m)).toBe(0);
+    expect(await metric(/^proxy_fleet_queue_wait_seconds_count (\d+)$/m)).toBe(1);
+    // The one wait was about as long as the first request held the server.
+    expect(await metric(/^proxy_fleet_queue_wait_seconds_bucket\{le="0.1"\} (\d+)$/m)).toBe(0);
+    await gone.stop();
+    await proxy.composed.fleet.pollAll();
+    expect(await metric(/^proxy_upstream_up\{upstream="gone"\} (\d+)$/m)).toBe(0);
+  });
+
   test("a wait past FLEET_QUEUE_WAIT_MS gets 503 with Retry-After", async () => {
     await fleet({ fleetQueueWaitMs: 100 }, { b: { maxConcurrent: 1 } });
     const first = chat({ model: "qwen3" }, { "x-fake-first-byte-delay-ms": "500" });
