@@ -7,6 +7,7 @@ import { authError } from "./refusal.ts";
 export function createTurnAccess(key: CachedKey): TurnAccess {
   const { name } = key.record;
   return {
+    name,
     checkModel(model) {
       if (!key.models.allows(model))
         throw authError(403, `key '${name}' may not use model '${model}'`, "model_not_allowed");

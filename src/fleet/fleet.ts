@@ -27,6 +27,8 @@ export interface AcquireOptions {
   /** A server to prefer when it can take the request (affinity). */
   preferred?: string;
   onQueued?: (position: number) => void;
+  /** Who asks (an API key's name); the queue takes turns between askers. */
+  party?: string;
 }
 
 export interface FleetOptions {
@@ -131,7 +133,7 @@ export class Fleet {
       return m ? this.lease(m, "queued") : null;
     };
     const since = performance.now();
-    const waiting = this.queue.wait(take, opts.signal, opts.onQueued);
+    const waiting = this.queue.wait(take, opts.signal, opts.onQueued, opts.party);
     // Its servers may have room although others are waiting (for other servers): it need not wait.
     this.queue.drain();
     const told = this.opts.onQueueWait;

@@ -55,6 +55,7 @@ export async function routed(
       signal: clientSignal,
       preferred,
       onQueued: hint.onQueued,
+      party: hint.party,
     });
     if (got === null) break;
     const lease = got instanceof Promise ? await got : got;

@@ -52,6 +52,7 @@ export async function* answerEvents(
       route: {
         model,
         messages: Array.isArray(body.messages) ? body.messages : undefined,
+        party: input.access?.name,
         onUpstream: (name, url) => {
           upstreamUrl = url;
           queued = 0;

@@ -39,6 +39,8 @@ export interface TurnInput {
 
 /** A key's rights over one turn (src/auth fills it in; absent = no keys). */
 export interface TurnAccess {
+  /** The key's name (never its secret): the fleet's queue takes turns between keys. */
+  readonly name: string;
   /** Throws a 403 ProxyError when the key may not use this (resolved) model. */
   checkModel(model: string): void;
   /** Throws a 403 ProxyError when the key may not run one of these agents. */

@@ -47,6 +47,8 @@ export interface RouteHint {
   onUpstream?: (name: string, baseUrl: string) => void;
   /** The request waits in the fleet's queue at this position (1 = next). */
   onQueued?: (position: number) => void;
+  /** Who asks (an API key's name): the queue takes turns between askers. */
+  party?: string;
 }
 
 export interface UpstreamClient {

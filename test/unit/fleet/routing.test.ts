@@ -108,6 +108,35 @@ test("the queue serves in arrival order, refuses past its length and its wait wi
   expect(short.length).toBe(0);
 });
 
+test("keys take turns in the queue: one key's burst does not starve another's, each in arrival order", async () => {
+  const queue = new FairQueue<string>(() => ({ max: 10, waitMs: 60_000 }));
+  const signal = new AbortController().signal;
+  let free = 0;
+  const served: string[] = [];
+  const take = (label: string) => () => {
+    if (free === 0) return null;
+    free--;
+    served.push(label);
+    return label;
+  };
+  const positions: Record<string, number[]> = { b1: [] };
+  const waits = [
+    queue.wait(take("a1"), signal, undefined, "alice"),
+    queue.wait(take("a2"), signal, undefined, "alice"),
+    queue.wait(take("a3"), signal, undefined, "alice"),
+    queue.wait(take("b1"), signal, (p) => positions.b1?.push(p), "bob"),
+    queue.wait(take("c1"), signal, undefined, "carol"),
+  ];
+  // Bob came fourth, but is second in turn: after alice's first.
+  expect(positions.b1).toEqual([2]);
+  for (let i = 0; i < 5; i++) {
+    free = 1;
+    queue.drain();
+  }
+  await Promise.all(waits);
+  expect(served).toEqual(["a1", "b1", "c1", "a2", "a3"]);
+});
+
 test("versions compare by their numbers, a pre-release before its release", () => {
   expect(["0.13.0", "0.9.2", "0.12.10", "0.12.6-rc1", "0.12.6"].sort(compareVersions)).toEqual([
     "0.9.2",
