@@ -13,6 +13,7 @@ import { type ConfigStore, createConfigStore } from "./config/store.ts";
 import { createConfigRoutes } from "./features/config/routes.ts";
 import { createModelFeature, type ModelFeature } from "./features/models/index.ts";
 import { createPluginsRoutes } from "./features/plugins/routes.ts";
+import { createUiRoutes } from "./features/ui/routes.ts";
 import type { Logger } from "./log.ts";
 import type { PullWaitTiming } from "./models/pull-wait.ts";
 import { createAgentStage } from "./pipeline/agent-stage.ts";
@@ -122,6 +123,7 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
       models.routes,
       createPluginsRoutes({ registry, presets }),
       createConfigRoutes({ store, presets }),
+      createUiRoutes({ basePath: config.basePath }),
     ],
     stop: input.stop,
   });

@@ -1,0 +1,76 @@
+// Reads the proxy's Prometheus text (GET /metrics) into the few totals the overview charts.
+
+/** Routes the dashboard itself polls: left out of the request rate so an open tab does not count as traffic. */
+const DASHBOARD_ROUTES = new Set(["/metrics", "/health", "/models", "/events"]);
+
+export interface Sample {
+  at: number;
+  requests: number;
+  errors: number;
+  ttfbSum: number;
+  ttfbCount: number;
+  inFlight: number;
+  memory: number | null;
+}
+
+export interface Point {
+  at: number;
+  requestsPerSecond: number;
+  errorsPerSecond: number;
+  /** Mean time to first byte of the streams that started in the interval; null when none did. */
+  ttfbMs: number | null;
+  inFlight: number;
+}
+
+interface Series {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+export function parseMetrics(text: string): Series[] {
+  const out: Series[] = [];
+  for (const line of text.split("\n")) {
+    if (!line || line.startsWith("#")) continue;
+    const m = line.match(/^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)/);
+    if (!m?.[1] || m[3] === undefined) continue;
+    const labels: Record<string, string> = {};
+    for (const l of (m[2] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[l[1] ?? ""] = l[2] ?? "";
+    out.push({ name: m[1], labels, value: Number(m[3]) });
+  }
+  return out;
+}
+
+export function sampleOf(text: string, at: number): Sample {
+  const series = parseMetrics(text);
+  const sum = (name: string, keep: (labels: Record<string, string>) => boolean = () => true) =>
+    series.filter((s) => s.name === name && keep(s.labels)).reduce((a, s) => a + s.value, 0);
+  const memory = series.find((s) => s.name === "process_resident_memory_bytes");
+  return {
+    at,
+    requests: sum("proxy_requests_total", (l) => !DASHBOARD_ROUTES.has(l.route ?? "")),
+    errors: sum(
+      "proxy_request_outcomes_total",
+      (l) => l.outcome === "error" || l.outcome === "upstream_error",
+    ),
+    ttfbSum: sum("proxy_stream_first_byte_seconds_sum"),
+    ttfbCount: sum("proxy_stream_first_byte_seconds_count"),
+    // The poll that reads the gauge is itself in flight.
+    inFlight: Math.max(0, sum("proxy_requests_in_flight") - 1),
+    memory: memory ? memory.value : null,
+  };
+}
+
+export function pointBetween(a: Sample, b: Sample): Point {
+  const seconds = Math.max(0.001, (b.at - a.at) / 1000);
+  // A restarted proxy starts its counters again: never chart a negative rate.
+  const delta = (x: number, y: number) => Math.max(0, y - x);
+  const streams = delta(a.ttfbCount, b.ttfbCount);
+  return {
+    at: b.at,
+    requestsPerSecond: delta(a.requests, b.requests) / seconds,
+    errorsPerSecond: delta(a.errors, b.errors) / seconds,
+    ttfbMs: streams > 0 ? (delta(a.ttfbSum, b.ttfbSum) / streams) * 1000 : null,
+    inFlight: b.inFlight,
+  };
+}

@@ -1,0 +1,111 @@
+// Agents: every file of the agents folder with status, error, hooks and usage (GET /plugins), and the presets.
+import { useEffect, useState } from "hono/jsx/dom";
+import { getJson } from "../api.ts";
+
+export interface AgentInfo {
+  name: string;
+  status: "loaded" | "failed" | "loading";
+  file: string;
+  manifest?: { description?: string; usage?: string; version?: string; examples?: string[] };
+  hooks?: string[];
+  takeover?: boolean;
+  settings?: string[];
+  loadMs?: number;
+  restarts?: number;
+  asleep?: boolean;
+  error?: string | { message?: string } | null;
+}
+
+export interface PresetInfo {
+  name: string;
+  status: string;
+  model: string;
+  agents: string[];
+  problems?: string[];
+}
+
+export interface Plugins {
+  loaded: number;
+  failed: number;
+  loading: number;
+  agents: AgentInfo[];
+  presets?: PresetInfo[];
+}
+
+const errorText = (e: AgentInfo["error"]) => (typeof e === "string" ? e : (e?.message ?? JSON.stringify(e)));
+
+export function AgentsPage() {
+  const [plugins, setPlugins] = useState<Plugins | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    const load = () =>
+      getJson<Plugins>("/plugins")
+        .then((p) => {
+          setPlugins(p);
+          setError(null);
+        })
+        .catch((e: Error) => setError(e.message));
+    void load();
+    const timer = setInterval(load, 5000);
+    return () => clearInterval(timer);
+  }, []);
+  if (error) return <p class="error">/plugins: {error}</p>;
+  if (!plugins) return <p class="muted">Loading…</p>;
+  return (
+    <div>
+      <p class="muted">
+        {plugins.loaded} loaded · {plugins.failed} failed · {plugins.loading} loading. Use an agent by
+        starting a message with <code>/name</code>.
+      </p>
+      <div class="agents">
+        {plugins.agents.map((a) => (
+          <section class="card agent" data-agent={a.name}>
+            <h3>
+              /{a.name}{" "}
+              <span class={`badge ${a.status === "loaded" ? "ok" : a.status === "failed" ? "bad" : ""}`}>
+                {a.status}
+              </span>
+              {a.asleep && <span class="badge">asleep</span>}
+            </h3>
+            <div class="muted mono">{a.file}</div>
+            {a.manifest?.description && <p>{a.manifest.description}</p>}
+            {a.manifest?.usage && (
+              <p>
+                <code>{a.manifest.usage}</code>
+              </p>
+            )}
+            {a.hooks && a.hooks.length > 0 && <div class="muted">hooks: {a.hooks.join(", ")}</div>}
+            {a.settings && a.settings.length > 0 && (
+              <div class="muted">settings: {a.settings.join(", ")}</div>
+            )}
+            {a.loadMs !== undefined && (
+              <div class="muted">
+                loaded in {Math.round(a.loadMs)} ms · restarts {a.restarts ?? 0}
+              </div>
+            )}
+            {a.error && <pre class="error">{errorText(a.error)}</pre>}
+          </section>
+        ))}
+      </div>
+      <h2>Presets</h2>
+      {plugins.presets?.length ? (
+        <table>
+          <tbody>
+            {plugins.presets.map((p) => (
+              <tr>
+                <td>{p.name}</td>
+                <td>
+                  {p.model} + {p.agents.map((a) => `/${a}`).join(" ")}
+                </td>
+                <td>{p.status}</td>
+                <td class="error">{p.problems?.join("; ")}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p class="muted">No presets (they are defined in the config file).</p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,204 @@
+// Playground: chat with any model or preset through POST /api/chat (streamed), agents picked as slash commands.
+import { useEffect, useRef, useState } from "hono/jsx/dom";
+import { api, errorOf, getJson, ndjson } from "../api.ts";
+import { duration } from "../format.ts";
+import type { Plugins } from "./agents.tsx";
+
+interface Message {
+  role: "user" | "assistant";
+  content: string;
+}
+
+interface Turn {
+  chain: string | null;
+  requestId: string | null;
+  firstByteMs: number | null;
+  totalMs: number | null;
+  tokens: number | null;
+  tokensPerSecond: number | null;
+  error: string | null;
+}
+
+interface ChatChunk {
+  message?: { content?: string; thinking?: string };
+  done?: boolean;
+  eval_count?: number;
+  eval_duration?: number;
+}
+
+export function PlaygroundPage() {
+  const [models, setModels] = useState<string[]>([]);
+  const [agents, setAgents] = useState<string[]>([]);
+  const [model, setModel] = useState("");
+  const [picked, setPicked] = useState<string[]>([]);
+  const [text, setText] = useState("");
+  const [history, setHistory] = useState<Message[]>([]);
+  const [answer, setAnswer] = useState("");
+  const [turn, setTurn] = useState<Turn | null>(null);
+  const [busy, setBusy] = useState(false);
+  const abort = useRef<AbortController | null>(null);
+
+  useEffect(() => {
+    void getJson<{ models: Array<{ name: string }> }>("/api/tags")
+      .then((t) => {
+        const names = (t.models ?? []).map((m) => m.name);
+        setModels(names);
+        setModel((m) => m || names[0] || "");
+      })
+      .catch(() => setModels([]));
+    void getJson<Plugins>("/plugins")
+      .then((p) => setAgents(p.agents.filter((a) => a.status === "loaded").map((a) => a.name)))
+      .catch(() => setAgents([]));
+  }, []);
+
+  const toggle = (name: string) =>
+    setPicked((p) => (p.includes(name) ? p.filter((x) => x !== name) : [...p, name]));
+
+  const sendTurn = async () => {
+    const content = [...picked.map((a) => `/${a}`), text.trim()].join(" ").trim();
+    if (!content || !model || busy) return;
+    const messages: Message[] = [...history, { role: "user", content }];
+    setHistory(messages);
+    setText("");
+    setAnswer("");
+    setBusy(true);
+    const controller = new AbortController();
+    abort.current = controller;
+    const started = performance.now();
+    let current: Turn = {
+      chain: null,
+      requestId: null,
+      firstByteMs: null,
+      totalMs: null,
+      tokens: null,
+      tokensPerSecond: null,
+      error: null,
+    };
+    setTurn(current);
+    let reply = "";
+    try {
+      const res = await api("/api/chat", {
+        method: "POST",
+        body: JSON.stringify({ model, messages, stream: true }),
+        signal: controller.signal,
+      });
+      current = {
+        ...current,
+        chain: res.headers.get("x-agent-chain"),
+        requestId: res.headers.get("x-request-id"),
+      };
+      if (!res.ok) throw await errorOf(res);
+      for await (const chunk of ndjson<ChatChunk>(res)) {
+        const piece = chunk.message?.content ?? "";
+        if (piece && current.firstByteMs === null)
+          current = { ...current, firstByteMs: performance.now() - started };
+        reply += piece;
+        setAnswer(reply);
+        if (chunk.done && chunk.eval_count !== undefined) {
+          const seconds = (chunk.eval_duration ?? 0) / 1e9;
+          current = {
+            ...current,
+            tokens: chunk.eval_count,
+            tokensPerSecond: seconds > 0 ? chunk.eval_count / seconds : null,
+          };
+        }
+        setTurn(current);
+      }
+    } catch (e) {
+      current = { ...current, error: controller.signal.aborted ? "stopped" : (e as Error).message };
+    }
+    current = { ...current, totalMs: performance.now() - started };
+    setTurn(current);
+    setHistory([...messages, { role: "assistant", content: reply }]);
+    setAnswer("");
+    setBusy(false);
+  };
+
+  return (
+    <div class="playground">
+      <div class="row">
+        <label>
+          Model or preset{" "}
+          <select
+            name="model"
+            value={model}
+            onChange={(e: Event) => setModel((e.target as HTMLSelectElement).value)}
+          >
+            {models.map((m) => (
+              <option value={m} selected={m === model}>
+                {m}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button
+          type="button"
+          class="link"
+          onClick={() => {
+            setHistory([]);
+            setTurn(null);
+          }}
+        >
+          New chat
+        </button>
+      </div>
+      <div class="chips" data-testid="agents">
+        {agents.map((a) => (
+          <button
+            type="button"
+            data-agent={a}
+            class={picked.includes(a) ? "chip on" : "chip"}
+            onClick={() => toggle(a)}
+          >
+            /{a}
+          </button>
+        ))}
+      </div>
+      <div class="transcript" data-testid="transcript">
+        {history.map((m) => (
+          <div class={`msg ${m.role}`}>{m.content}</div>
+        ))}
+        {busy && (
+          <div class="msg assistant" data-testid="streaming">
+            {answer || "…"}
+          </div>
+        )}
+      </div>
+      {turn && (
+        <div class="muted turn" data-testid="turn">
+          agents: <span data-testid="chain">{turn.chain || "none"}</span> · first byte{" "}
+          {duration(turn.firstByteMs)} · total {duration(turn.totalMs)}
+          {turn.tokens !== null && ` · ${turn.tokens} tokens`}
+          {turn.tokensPerSecond !== null && ` (${turn.tokensPerSecond.toFixed(1)}/s)`}
+          {turn.requestId && <span class="mono"> · {turn.requestId}</span>}
+          {turn.error && <span class="error"> · {turn.error}</span>}
+        </div>
+      )}
+      <form
+        class="compose"
+        onSubmit={(e: Event) => {
+          e.preventDefault();
+          void sendTurn();
+        }}
+      >
+        <textarea
+          name="message"
+          rows={3}
+          placeholder="Message (Ctrl+Enter sends)"
+          value={text}
+          onInput={(e: Event) => setText((e.target as HTMLTextAreaElement).value)}
+          onKeyDown={(e: KeyboardEvent) => {
+            if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) void sendTurn();
+          }}
+        />
+        {busy ? (
+          <button type="button" onClick={() => abort.current?.abort()}>
+            Stop
+          </button>
+        ) : (
+          <button type="submit">Send</button>
+        )}
+      </form>
+    </div>
+  );
+}
