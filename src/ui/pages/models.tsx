@@ -56,6 +56,13 @@ function PullBar({ p }: { p: PullView }) {
         {percent.toFixed(1)}% · {bytes(p.completed)} of {bytes(p.total)} ·{" "}
         {p.rate ? `${bytes(p.rate)}/s` : "–"} · {left !== null ? `${duration(left)} left` : ""}
         {p.error && <span class="error"> {p.error}</span>}
+        {p.state === "cancelled" && (
+          <span>
+            {" "}
+            · this tab stopped waiting; the proxy ends the download after its grace period (PULL_GRACE_MS)
+            unless another client waits for it
+          </span>
+        )}
       </div>
     </div>
   );
@@ -114,8 +121,9 @@ export function ModelsPage() {
     void act(`delete ${model}`, () => send("DELETE", "/api/delete", { model }));
   };
 
+  // A pull this tab cancelled may still run out its grace period upstream: it is shown once, as cancelled.
   const elsewhere = (data?.status?.pulling ?? []).filter(
-    (p) => !mine.some((m) => m.model === p.model && m.state === "running"),
+    (p) => !mine.some((m) => m.model === p.model && (m.state === "running" || m.state === "cancelled")),
   );
   return (
     <div>
@@ -147,7 +155,7 @@ export function ModelsPage() {
       ))}
       {elsewhere.map((p) => (
         <div class="pull card" data-pull-elsewhere={p.model}>
-          <strong>{p.model}</strong> <span class="muted">{p.status} · started by another client</span>
+          <strong>{p.model}</strong> <span class="muted">{p.status} · not started from this tab</span>
           <div class="bar">
             <div style={{ width: `${p.percent ?? 0}%` }} />
           </div>

@@ -1,0 +1,188 @@
+// The dashboard in headless Chromium against the fake Ollama: every page, live figures, the playground, a pull, the model actions.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import type { Browser, Page } from "puppeteer-core";
+import { chromiumPath, launchBrowser, watchConsole } from "../helpers/browser.ts";
+import { type FakeOllama, startFakeOllama } from "../helpers/fake-ollama.ts";
+import { eventually, startProxy, type TestProxy } from "../helpers/proxy.ts";
+
+const executable = chromiumPath();
+/** Screenshots of each page, for a person to look at (not committed). */
+const ARTIFACTS = path.resolve(import.meta.dir, "../../artifacts/dashboard");
+const base = "/dash";
+const TIMEOUT = 20_000;
+
+let fake: FakeOllama;
+let proxy: TestProxy;
+let browser: Browser;
+let page: Page;
+let problems: string[];
+
+beforeAll(async () => {
+  if (!executable) return;
+  mkdirSync(ARTIFACTS, { recursive: true });
+  // Slow enough to watch: chat chunks 30 ms apart, pull lines 150 ms apart.
+  fake = startFakeOllama({ behaviour: { chunkDelayMs: 30, pullChunkDelayMs: 150 } });
+  // No grace period: a pull nobody waits for stops at once, so Cancel is seen upstream within the test.
+  proxy = await startProxy({ upstreamUrl: fake.url, settings: { basePath: base, pullGraceMs: 0 } });
+  browser = await launchBrowser(executable);
+  page = await browser.newPage();
+  await page.setViewport({ width: 1200, height: 900 });
+  // The client probes GET /events; this proxy has none yet, and the browser logs the 404 it answers.
+  problems = watchConsole(page, (text, url) => url.endsWith(`${base}/events`) && text.includes("404"));
+  page.on("dialog", (d) => void d.accept());
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await proxy?.stop();
+  await fake?.stop();
+});
+
+const open = async (id: string, ready: string) => {
+  await page.goto(`${proxy.url}${base}/ui#/${id}`);
+  await page.waitForSelector(ready, { timeout: 10_000 });
+};
+const textOf = (selector: string) => page.$eval(selector, (e) => e.textContent ?? "");
+const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+
+const chat = (content: string) =>
+  fetch(`${proxy.url}${base}/api/chat`, {
+    method: "POST",
+    body: JSON.stringify({ model: "llama3.2", messages: [{ role: "user", content }] }),
+  }).then((r) => r.text());
+
+describe.skipIf(!executable)("the dashboard in a browser", () => {
+  test(
+    "the overview shows the upstream up, and its figures move as chats are made",
+    async () => {
+      await open("overview", "[data-testid=health] .badge.ok");
+      expect(await textOf("[data-testid=health]")).toContain(fake.url);
+      const count = async () =>
+        Number((await textOf("[data-testid=totals]")).match(/(\d+) requests/)?.[1] ?? -1);
+      await eventually("the first totals", async () => (await count()) >= 0, 5000);
+      const before = await count();
+      await Promise.all([chat("one"), chat("two"), chat("three"), chat("four")]);
+      await eventually("the request count to rise by 4", async () => (await count()) >= before + 4, 6000);
+      // The chart of requests per second drew a line above zero, and time to first byte has a value.
+      await eventually(
+        "a non-zero request rate",
+        async () =>
+          Number(await textOf("[data-figure=rps] .value")) > 0 ||
+          (await textOf("[data-figure=ttfb] .value")) !== "–",
+        6000,
+      );
+      // Two polls make the first segment of the chart's line.
+      await page.waitForFunction(
+        () => /L/.test(document.querySelector("[data-figure=rps] path")?.getAttribute("d") ?? ""),
+        {
+          timeout: 8000,
+        },
+      );
+      await shot("overview");
+    },
+    TIMEOUT,
+  );
+
+  test(
+    "the playground streams an answer through /redact and shows the agent chain",
+    async () => {
+      await open("playground", "[data-agent=redact]");
+      await page.waitForFunction(
+        () => (document.querySelector("select[name=model]") as HTMLSelectElement)?.value,
+      );
+      await page.click("[data-agent=redact]");
+      await page.type("textarea[name=message]", "write to bob@example.com about the invoice");
+      await page.click(".compose button[type=submit]");
+      // Seen while the answer streams: part of it, before the turn is over.
+      await page.waitForFunction(
+        () => {
+          const t = document.querySelector("[data-testid=streaming]")?.textContent ?? "";
+          return t.length > 1 && t !== "…";
+        },
+        { timeout: 10_000 },
+      );
+      await page.waitForSelector(".msg.assistant:not([data-testid=streaming])", { timeout: 10_000 });
+      const answer = await textOf(".transcript .msg.assistant:last-child");
+      expect(answer).toContain("[email]");
+      expect(answer).not.toContain("bob@example.com");
+      expect(await textOf("[data-testid=chain]")).toBe("redact");
+      expect(await textOf("[data-testid=turn]")).toMatch(/first byte \d+ ms/);
+      expect(fake.requestsTo("/api/chat").at(-1)?.body).toMatchObject({ stream: true });
+      await shot("playground");
+    },
+    TIMEOUT,
+  );
+
+  test(
+    "a pull shows a moving progress bar with bytes and rate, and Cancel stops it upstream",
+    async () => {
+      await open("models", "[data-model='llama3.2:latest']");
+      await page.type("input[name=pull]", "tinyllama");
+      await page.click(".pull-form button[type=submit]");
+      const percent = async () =>
+        Number(
+          (await textOf("[data-pull=tinyllama] [data-testid=pull-figures]")).match(/^([\d.]+)%/)?.[1] ?? 0,
+        );
+      await page.waitForSelector("[data-pull=tinyllama][data-state=running]");
+      const first = await eventually(
+        "some progress",
+        async () => (await percent()) > 0 && (await percent()),
+        10_000,
+      );
+      await eventually("more progress", async () => (await percent()) > first, 10_000);
+      expect(await textOf("[data-pull=tinyllama] [data-testid=pull-figures]")).toMatch(
+        /MB of [\d.]+ MB · [\d.]+ \w?B\/s/,
+      );
+      await shot("models-pull");
+      await page.click("[data-pull=tinyllama] button");
+      await page.waitForSelector("[data-pull=tinyllama][data-state=cancelled]");
+      // Nobody waits for it any more: the proxy stops the upstream pull, and the model never arrives.
+      await eventually("the upstream pull aborted", () => fake.requestsTo("/api/pull").at(-1)?.aborted, 5000);
+      expect(fake.models.some((m) => m.name.startsWith("tinyllama"))).toBe(false);
+    },
+    TIMEOUT,
+  );
+
+  test(
+    "load, unload and delete reach the upstream and show in the tables",
+    async () => {
+      await open("models", "[data-model='qwen3:latest']");
+      await page.click("[data-model='qwen3:latest'] .actions button");
+      await page.waitForSelector("[data-loaded='qwen3:latest']", { timeout: 10_000 });
+      expect(fake.loaded.has("qwen3:latest")).toBe(true);
+      await page.click("[data-loaded='qwen3:latest'] button");
+      await eventually("qwen3 unloaded", () => !fake.loaded.has("qwen3:latest"), 5000);
+      await page.waitForFunction(() => !document.querySelector("[data-loaded='qwen3:latest']"), {
+        timeout: 10_000,
+      });
+      await page.click("[data-model='llava:latest'] button.danger");
+      await page.waitForFunction(() => !document.querySelector("[data-model='llava:latest']"), {
+        timeout: 10_000,
+      });
+      expect(fake.models.some((m) => m.name === "llava:latest")).toBe(false);
+    },
+    TIMEOUT,
+  );
+
+  test(
+    "agents, requests and keys pages say what they know and nothing else; no console errors anywhere",
+    async () => {
+      await open("agents", "[data-agent=redact]");
+      const plugins = (await (await fetch(`${proxy.url}${base}/plugins`)).json()) as {
+        agents: Array<{ name: string }>;
+      };
+      const cards = await page.$$eval("[data-agent]", (els) => els.map((e) => e.getAttribute("data-agent")));
+      expect(cards.sort()).toEqual(plugins.agents.map((a) => a.name).sort());
+      expect(await textOf("[data-agent=redact]")).toContain("transformResponse");
+      await shot("agents");
+      await open("requests", "[data-testid=needs-events]");
+      await shot("requests");
+      await open("keys", "main section");
+      expect(await textOf("main")).toContain("AUTH=keys");
+      expect(problems).toEqual([]);
+    },
+    TIMEOUT,
+  );
+});
