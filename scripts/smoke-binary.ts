@@ -44,6 +44,21 @@ for (let tries = 0; tries < 100; tries++) {
 const example = pluginsBody.agents?.find((a) => a.name === "example");
 check(example?.status === "loaded", "the example agent loaded from the agents folder on disk");
 
+// The dashboard is embedded in the binary (no source files, no bundler at run time): page and assets.
+const ui = await fetch(`${base}/ui`);
+const uiHtml = await ui.text();
+const uiAssets = [...uiHtml.matchAll(/(?:src|href)="(\/ui\/assets\/[^"]+)"/g)].map((m) => m[1] ?? "");
+let uiAssetsOk = uiAssets.length >= 2;
+for (const asset of uiAssets) {
+  const res = await fetch(`${base}${asset}`);
+  const text = await res.text();
+  uiAssetsOk &&= res.status === 200 && text.length > 100;
+}
+check(
+  ui.status === 200 && uiHtml.includes('id="root"') && uiAssetsOk,
+  `GET /ui serves the embedded dashboard and its ${uiAssets.length} assets`,
+);
+
 const chat = await fetch(`${base}/api/chat`, {
   method: "POST",
   body: JSON.stringify({
