@@ -1,4 +1,6 @@
-// A hand-drawn SVG sparkline: the session's values of one figure, no chart library needed for a line.
+// A hand-drawn SVG sparkline over the whole session: no chart library is needed for one line.
+import { buckets } from "./series.ts";
+
 export interface SparkProps {
   values: Array<number | null>;
   width?: number;
@@ -6,7 +8,7 @@ export interface SparkProps {
 }
 
 export function Sparkline({ values, width = 240, height = 48 }: SparkProps) {
-  const shown = values.slice(-width / 2);
+  const shown = buckets(values, width / 2);
   const numbers = shown.filter((v): v is number => v !== null);
   const max = Math.max(...numbers, 1e-9);
   const step = shown.length > 1 ? width / (shown.length - 1) : width;
@@ -15,7 +17,7 @@ export function Sparkline({ values, width = 240, height = 48 }: SparkProps) {
     if (v === null) return;
     const x = (i * step).toFixed(1);
     const y = (height - 2 - (v / max) * (height - 4)).toFixed(1);
-    d += `${d && shown[i - 1] !== null ? "L" : "M"}${x},${y}`;
+    d += `${d && shown[i - 1] != null ? "L" : "M"}${x},${y}`;
   });
   return (
     <svg class="spark" viewBox={`0 0 ${width} ${height}`} width={width} height={height} aria-hidden="true">

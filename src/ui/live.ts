@@ -1,6 +1,9 @@
 // The live figures every page reads: /metrics and /health polled, and GET /events (SSE) when the proxy has it.
 import { ApiError, api, errorOf, getJson } from "./api.ts";
 import { type Point, pointBetween, type Sample, sampleOf } from "./metrics.ts";
+import { type ProxyEvent, sseEvents } from "./sse.ts";
+
+export type { ProxyEvent };
 
 export interface Health {
   status: string;
@@ -8,13 +11,6 @@ export interface Health {
   uptimeSeconds: number;
   upstream: { url: string; reachable: boolean; version?: string; latencyMs?: number; error?: string };
   agents?: { loaded: number; failed: number; loading: number };
-}
-
-/** One event of GET /events: its SSE event name and its JSON data. */
-export interface ProxyEvent {
-  type: string;
-  data: Record<string, unknown>;
-  at: number;
 }
 
 export interface LiveState {
@@ -26,11 +22,13 @@ export interface LiveState {
   /** null while unknown; false when the proxy has no /events (404): pages that need it say so. */
   events: boolean | null;
   recent: ProxyEvent[];
+  pollMs: number;
 }
 
-const POLL_MS = 2000;
-/** An hour of points at one every two seconds. */
-const MAX_POINTS = 1800;
+const POLL_KEY = "ollama-smart-proxy.pollMs";
+export const POLL_CHOICES = [1000, 2000, 5000, 10_000];
+/** Charts cover the session, up to its last hour. */
+const KEEP_MS = 3_600_000;
 const MAX_EVENTS = 500;
 
 type Listener = () => void;
@@ -44,6 +42,7 @@ export function createLive() {
     metricsError: null,
     events: null,
     recent: [],
+    pollMs: Number(localStorage.getItem(POLL_KEY)) || 2000,
   };
   const listeners = new Set<Listener>();
   const eventListeners = new Set<(e: ProxyEvent) => void>();
@@ -58,7 +57,8 @@ export function createLive() {
       if (!res.ok) throw await errorOf(res);
       const sample = sampleOf(await res.text(), Date.now());
       const points = state.last ? [...state.points, pointBetween(state.last, sample)] : state.points;
-      update({ last: sample, points: points.slice(-MAX_POINTS), metricsError: null });
+      const kept = points.filter((p) => p.at > sample.at - KEEP_MS);
+      update({ last: sample, points: kept, metricsError: null });
     } catch (err) {
       update({ metricsError: (err as Error).message });
     }
@@ -80,7 +80,7 @@ export function createLive() {
         if (res.status === 404) return update({ events: false });
         if (!res.ok || !res.body) throw await errorOf(res);
         update({ events: true });
-        for await (const e of sse(res.body)) {
+        for await (const e of sseEvents(res.body)) {
           update({ recent: [e, ...state.recent].slice(0, MAX_EVENTS) });
           for (const l of eventListeners) l(e);
         }
@@ -91,6 +91,11 @@ export function createLive() {
     }
   }
 
+  let timers: ReturnType<typeof setInterval>[] = [];
+  const schedule = () => {
+    for (const t of timers) clearInterval(t);
+    timers = [setInterval(pollMetrics, state.pollMs), setInterval(pollHealth, Math.max(2000, state.pollMs))];
+  };
   let started = false;
   return {
     start() {
@@ -99,8 +104,13 @@ export function createLive() {
       void pollMetrics();
       void pollHealth();
       void followEvents();
-      setInterval(pollMetrics, POLL_MS);
-      setInterval(pollHealth, POLL_MS * 2);
+      schedule();
+    },
+    /** How often /metrics is read, remembered for the next visit. */
+    setPollMs(ms: number) {
+      localStorage.setItem(POLL_KEY, String(ms));
+      update({ pollMs: ms });
+      schedule();
     },
     subscribe(l: Listener) {
       listeners.add(l);
@@ -113,41 +123,6 @@ export function createLive() {
     },
     state: () => state,
   };
-}
-
-/** Server-sent events read with fetch (EventSource cannot send an Authorization header). */
-async function* sse(body: ReadableStream<Uint8Array<ArrayBuffer>>): AsyncGenerator<ProxyEvent> {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffered = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    buffered += value.replaceAll("\r\n", "\n");
-    let end = buffered.indexOf("\n\n");
-    while (end >= 0) {
-      const block = buffered.slice(0, end);
-      buffered = buffered.slice(end + 2);
-      const event = parseBlock(block);
-      if (event) yield event;
-      end = buffered.indexOf("\n\n");
-    }
-  }
-}
-
-function parseBlock(block: string): ProxyEvent | null {
-  let type = "message";
-  const data: string[] = [];
-  for (const line of block.split("\n")) {
-    if (line.startsWith("event:")) type = line.slice(6).trim();
-    else if (line.startsWith("data:")) data.push(line.slice(5).trimStart());
-  }
-  if (!data.length) return null;
-  try {
-    const parsed = JSON.parse(data.join("\n")) as Record<string, unknown>;
-    return { type: typeof parsed.type === "string" ? parsed.type : type, data: parsed, at: Date.now() };
-  } catch {
-    return { type, data: { text: data.join("\n") }, at: Date.now() };
-  }
 }
 
 export type Live = ReturnType<typeof createLive>;

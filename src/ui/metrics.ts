@@ -11,6 +11,8 @@ export interface Sample {
   ttfbCount: number;
   inFlight: number;
   memory: number | null;
+  /** Requests each agent took part in since start, by how they ended. */
+  agentRuns: Record<string, { total: number; failed: number }>;
 }
 
 export interface Point {
@@ -46,6 +48,14 @@ export function sampleOf(text: string, at: number): Sample {
   const sum = (name: string, keep: (labels: Record<string, string>) => boolean = () => true) =>
     series.filter((s) => s.name === name && keep(s.labels)).reduce((a, s) => a + s.value, 0);
   const memory = series.find((s) => s.name === "process_resident_memory_bytes");
+  const agentRuns: Sample["agentRuns"] = {};
+  for (const s of series) {
+    if (s.name !== "proxy_agent_runs_total" || !s.labels.agent) continue;
+    const runs = agentRuns[s.labels.agent] ?? { total: 0, failed: 0 };
+    agentRuns[s.labels.agent] = runs;
+    runs.total += s.value;
+    if (s.labels.outcome === "error" || s.labels.outcome === "upstream_error") runs.failed += s.value;
+  }
   return {
     at,
     requests: sum("proxy_requests_total", (l) => !DASHBOARD_ROUTES.has(l.route ?? "")),
@@ -58,6 +68,7 @@ export function sampleOf(text: string, at: number): Sample {
     // The poll that reads the gauge is itself in flight.
     inFlight: Math.max(0, sum("proxy_requests_in_flight") - 1),
     memory: memory ? memory.value : null,
+    agentRuns,
   };
 }
 

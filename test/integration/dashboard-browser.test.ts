@@ -59,6 +59,8 @@ describe.skipIf(!executable)("the dashboard in a browser", () => {
     async () => {
       await open("overview", "[data-testid=health] .badge.ok");
       expect(await textOf("[data-testid=health]")).toContain(fake.url);
+      // Read every second (the choice is remembered for the other pages).
+      await page.select("select[name=poll]", "1000");
       const count = async () =>
         Number((await textOf("[data-testid=totals]")).match(/(\d+) requests/)?.[1] ?? -1);
       await eventually("the first totals", async () => (await count()) >= 0, 5000);
@@ -176,6 +178,15 @@ describe.skipIf(!executable)("the dashboard in a browser", () => {
       const cards = await page.$$eval("[data-agent]", (els) => els.map((e) => e.getAttribute("data-agent")));
       expect(cards.sort()).toEqual(plugins.agents.map((a) => a.name).sort());
       expect(await textOf("[data-agent=redact]")).toContain("transformResponse");
+      // The playground's turn went through /redact: its use is counted from /metrics.
+      await page.waitForFunction(
+        () =>
+          /used in [1-9]\d* request/.test(
+            document.querySelector("[data-agent=redact] [data-testid=runs]")?.textContent ?? "",
+          ),
+        { timeout: 5000 },
+      );
+      expect(await textOf("[data-agent=concise] [data-testid=runs]")).toBe("no requests since start");
       await shot("agents");
       await open("requests", "[data-testid=needs-events]");
       await shot("requests");

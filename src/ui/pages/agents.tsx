@@ -1,6 +1,7 @@
 // Agents: every file of the agents folder with status, error, hooks and usage (GET /plugins), and the presets.
 import { useEffect, useState } from "hono/jsx/dom";
 import { getJson } from "../api.ts";
+import { useLive } from "../live-hook.ts";
 
 export interface AgentInfo {
   name: string;
@@ -37,6 +38,7 @@ const errorText = (e: AgentInfo["error"]) => (typeof e === "string" ? e : (e?.me
 export function AgentsPage() {
   const [plugins, setPlugins] = useState<Plugins | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const runs = useLive().last?.agentRuns ?? {};
   useEffect(() => {
     const load = () =>
       getJson<Plugins>("/plugins")
@@ -74,6 +76,11 @@ export function AgentsPage() {
                 <code>{a.manifest.usage}</code>
               </p>
             )}
+            <div class="muted" data-testid="runs">
+              {runs[a.name]
+                ? `used in ${runs[a.name]?.total} request(s) since start, ${runs[a.name]?.failed} failed`
+                : "no requests since start"}
+            </div>
             {a.hooks && a.hooks.length > 0 && <div class="muted">hooks: {a.hooks.join(", ")}</div>}
             {a.settings && a.settings.length > 0 && (
               <div class="muted">settings: {a.settings.join(", ")}</div>

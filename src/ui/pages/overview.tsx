@@ -1,7 +1,8 @@
 // Overview: upstream health and the live request figures of this session, charted.
 import { Sparkline } from "../chart.tsx";
 import { bytes, duration, rate } from "../format.ts";
-import { useLive } from "../live-hook.ts";
+import { POLL_CHOICES } from "../live.ts";
+import { live, useLive } from "../live-hook.ts";
 import type { Point } from "../metrics.ts";
 
 function Figure(props: { id: string; title: string; value: string; values: Array<number | null> }) {
@@ -85,8 +86,22 @@ export function OverviewPage() {
         {s.last
           ? `since start: ${s.last.requests} requests, ${s.last.errors} errors · memory ${bytes(s.last.memory)}`
           : "reading /metrics…"}{" "}
-        · polled every 2 s; the overview's own polls (/metrics, /health, /models) are not counted
+        · the dashboard's own polls of /metrics, /health and /models are not counted · charts:{" "}
+        {p.length ? `last ${duration((p.at(-1)?.at ?? 0) - (p[0]?.at ?? 0))}` : "from the second reading"}
       </p>
+      <label class="muted">
+        read every{" "}
+        <select
+          name="poll"
+          onChange={(e: Event) => live.setPollMs(Number((e.target as HTMLSelectElement).value))}
+        >
+          {POLL_CHOICES.map((ms) => (
+            <option value={String(ms)} selected={ms === s.pollMs}>
+              {ms / 1000} s
+            </option>
+          ))}
+        </select>
+      </label>
     </div>
   );
 }
