@@ -25,8 +25,10 @@ beforeAll(async () => {
   // Slow enough to watch: chat chunks 30 ms apart, pull lines 150 ms apart.
   fake = startFakeOllama({ behaviour: { chunkDelayMs: 30, pullChunkDelayMs: 150 } });
   // No grace period: a pull nobody waits for stops at once, so Cancel is seen upstream within the test.
-  proxy = await startProxy({ upstreamUrl: fake.url, settings: { basePath: base, pullGraceMs: 0 } });
-  browser = await launchBrowser(executable);
+  [proxy, browser] = await Promise.all([
+    startProxy({ upstreamUrl: fake.url, settings: { basePath: base, pullGraceMs: 0 } }),
+    launchBrowser(executable),
+  ]);
   page = await browser.newPage();
   await page.setViewport({ width: 1200, height: 900 });
   // The client probes GET /events; this proxy has none yet, and the browser logs the 404 it answers.
@@ -193,6 +195,53 @@ describe.skipIf(!executable)("the dashboard in a browser", () => {
       await open("keys", "main section");
       expect(await textOf("main")).toContain("AUTH=keys");
       expect(problems).toEqual([]);
+    },
+    TIMEOUT,
+  );
+
+  test(
+    "with an event stream the requests page tails it; a 401 asks for a key once, sent as a bearer token, never in the URL",
+    async () => {
+      // GET /events and AUTH=keys are other issues: the browser plays both (request interception).
+      const tab = await browser.newPage();
+      const bearers = new Set<string>();
+      await tab.setRequestInterception(true);
+      tab.on("request", (req) => {
+        const auth = req.headers().authorization;
+        if (auth) bearers.add(auth);
+        if (!req.url().includes(`${base}/`) || req.url().includes("/ui")) return void req.continue();
+        if (!auth)
+          return void req.respond({
+            status: 401,
+            contentType: "application/json",
+            body: '{"error":"key needed"}',
+          });
+        if (req.url().endsWith(`${base}/events`))
+          return void req.respond({
+            status: 200,
+            contentType: "text/event-stream",
+            body: 'event: request.finished\ndata: {"model":"llama3.2","agents":["redact"],"status":200,"durationMs":42}\n\n',
+          });
+        return void req.continue();
+      });
+      await tab.goto(`${proxy.url}${base}/ui#/requests`);
+      await tab.waitForSelector(".key-prompt input", { timeout: 10_000 });
+      await tab.type(".key-prompt input", "k-secret-1");
+      await Promise.all([tab.waitForNavigation(), tab.click(".key-prompt button")]);
+      await tab.waitForFunction(
+        () => document.querySelector("main")?.textContent?.includes("request.finished"),
+        {
+          timeout: 10_000,
+        },
+      );
+      expect(await tab.$eval("main table", (e) => e.textContent ?? "")).toContain(
+        "model=llama3.2 agents=redact status=200",
+      );
+      expect([...bearers]).toEqual(["Bearer k-secret-1"]);
+      expect(tab.url()).not.toContain("k-secret-1");
+      expect(await tab.evaluate(() => Object.values(sessionStorage))).toEqual(["k-secret-1"]);
+      expect(await tab.evaluate(() => Object.values(localStorage).join(" "))).not.toContain("k-secret-1");
+      await tab.close();
     },
     TIMEOUT,
   );
