@@ -46,6 +46,11 @@ const open = async (id: string, ready: string) => {
   await page.goto(`${proxy.url}${base}/ui#/${id}`);
   await page.waitForSelector(ready, { timeout: 10_000 });
 };
+/** Text or attribute of an element, "" while it is not there (test files have no DOM types: puppeteer reads them). */
+const textIn = (tab: Page, selector: string) =>
+  tab.$eval(selector, (e) => e.textContent ?? "").catch(() => "");
+const attrOf = (tab: Page, selector: string, name: string) =>
+  tab.$eval(selector, (e, n) => e.getAttribute(n) ?? "", name).catch(() => "");
 const textOf = (selector: string) => page.$eval(selector, (e) => e.textContent ?? "");
 const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
 
@@ -78,11 +83,10 @@ describe.skipIf(!executable)("the dashboard in a browser", () => {
         6000,
       );
       // Two polls make the first segment of the chart's line.
-      await page.waitForFunction(
-        () => /L/.test(document.querySelector("[data-figure=rps] path")?.getAttribute("d") ?? ""),
-        {
-          timeout: 8000,
-        },
+      await eventually(
+        "a line in the chart",
+        async () => /L/.test(await attrOf(page, "[data-figure=rps] path", "d")),
+        8000,
       );
       await shot("overview");
     },
@@ -93,19 +97,22 @@ describe.skipIf(!executable)("the dashboard in a browser", () => {
     "the playground streams an answer through /redact and shows the agent chain",
     async () => {
       await open("playground", "[data-agent=redact]");
-      await page.waitForFunction(
-        () => (document.querySelector("select[name=model]") as HTMLSelectElement)?.value,
+      await eventually(
+        "a model chosen",
+        async () =>
+          (await page.$eval("select[name=model]", (e) => (e as unknown as { value: string }).value)) !== "",
       );
       await page.click("[data-agent=redact]");
       await page.type("textarea[name=message]", "write to bob@example.com about the invoice");
       await page.click(".compose button[type=submit]");
       // Seen while the answer streams: part of it, before the turn is over.
-      await page.waitForFunction(
-        () => {
-          const t = document.querySelector("[data-testid=streaming]")?.textContent ?? "";
+      await eventually(
+        "part of the answer while it streams",
+        async () => {
+          const t = await textIn(page, "[data-testid=streaming]");
           return t.length > 1 && t !== "…";
         },
-        { timeout: 10_000 },
+        10_000,
       );
       await page.waitForSelector(".msg.assistant:not([data-testid=streaming])", { timeout: 10_000 });
       const answer = await textOf(".transcript .msg.assistant:last-child");
@@ -158,13 +165,17 @@ describe.skipIf(!executable)("the dashboard in a browser", () => {
       expect(fake.loaded.has("qwen3:latest")).toBe(true);
       await page.click("[data-loaded='qwen3:latest'] button");
       await eventually("qwen3 unloaded", () => !fake.loaded.has("qwen3:latest"), 5000);
-      await page.waitForFunction(() => !document.querySelector("[data-loaded='qwen3:latest']"), {
-        timeout: 10_000,
-      });
+      await eventually(
+        "qwen3 gone from the loaded table",
+        async () => !(await page.$("[data-loaded='qwen3:latest']")),
+        10_000,
+      );
       await page.click("[data-model='llava:latest'] button.danger");
-      await page.waitForFunction(() => !document.querySelector("[data-model='llava:latest']"), {
-        timeout: 10_000,
-      });
+      await eventually(
+        "llava gone from the installed table",
+        async () => !(await page.$("[data-model='llava:latest']")),
+        10_000,
+      );
       expect(fake.models.some((m) => m.name === "llava:latest")).toBe(false);
     },
     TIMEOUT,
@@ -181,12 +192,11 @@ describe.skipIf(!executable)("the dashboard in a browser", () => {
       expect(cards.sort()).toEqual(plugins.agents.map((a) => a.name).sort());
       expect(await textOf("[data-agent=redact]")).toContain("transformResponse");
       // The playground's turn went through /redact: its use is counted from /metrics.
-      await page.waitForFunction(
-        () =>
-          /used in [1-9]\d* request/.test(
-            document.querySelector("[data-agent=redact] [data-testid=runs]")?.textContent ?? "",
-          ),
-        { timeout: 5000 },
+      await eventually(
+        "the use of /redact counted",
+        async () =>
+          /used in [1-9]\d* request/.test(await textIn(page, "[data-agent=redact] [data-testid=runs]")),
+        5000,
       );
       expect(await textOf("[data-agent=concise] [data-testid=runs]")).toBe("no requests since start");
       await shot("agents");
@@ -228,11 +238,10 @@ describe.skipIf(!executable)("the dashboard in a browser", () => {
       await tab.waitForSelector(".key-prompt input", { timeout: 10_000 });
       await tab.type(".key-prompt input", "k-secret-1");
       await Promise.all([tab.waitForNavigation(), tab.click(".key-prompt button")]);
-      await tab.waitForFunction(
-        () => document.querySelector("main")?.textContent?.includes("request.finished"),
-        {
-          timeout: 10_000,
-        },
+      await eventually(
+        "the event in the tail",
+        async () => (await textIn(tab, "main")).includes("request.finished"),
+        10_000,
       );
       expect(await tab.$eval("main table", (e) => e.textContent ?? "")).toContain(
         "model=llama3.2 agents=redact status=200",
