@@ -1,5 +1,5 @@
 // The live figures every page reads: /metrics and /health polled, and GET /events (SSE) when the proxy has it.
-import { ApiError, api, errorOf, getJson } from "./api.ts";
+import { ApiError, api, errorOf } from "./api.ts";
 import { type Point, pointBetween, type Sample, sampleOf } from "./metrics.ts";
 import { type ProxyEvent, sseEvents } from "./sse.ts";
 
@@ -66,10 +66,12 @@ export function createLive() {
 
   async function pollHealth() {
     try {
-      update({ health: await getJson<Health>("/health"), healthError: null });
+      const res = await api("/health");
+      // 503 is /health saying the upstream is down, with the same body: shown, not treated as a failure.
+      if (res.status !== 200 && res.status !== 503) throw await errorOf(res);
+      update({ health: (await res.json()) as Health, healthError: null });
     } catch (err) {
-      // /health answers 503 with its body when the upstream is down: still worth showing.
-      update({ health: null, healthError: (err as Error).message });
+      update({ health: null, healthError: `the proxy does not answer /health: ${(err as Error).message}` });
     }
   }
 

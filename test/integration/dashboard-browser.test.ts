@@ -246,6 +246,11 @@ describe.skipIf(!executable)("the dashboard in a browser", () => {
       expect(await tab.$eval("main table", (e) => e.textContent ?? "")).toContain(
         "model=llama3.2 agents=redact status=200",
       );
+      // A row opens its whole event; the filter hides what does not match.
+      await tab.click("main tbody tr");
+      expect(await textIn(tab, "[data-testid=event-detail]")).toContain('"durationMs": 42');
+      await tab.type("input[name=filter]", "qwen3");
+      await eventually("the filter applied", async () => !(await tab.$("main tbody tr")));
       expect([...bearers]).toEqual(["Bearer k-secret-1"]);
       expect(tab.url()).not.toContain("k-secret-1");
       expect(await tab.evaluate(() => Object.values(sessionStorage))).toEqual(["k-secret-1"]);

@@ -1,14 +1,23 @@
-// Requests: a live tail of GET /events; without that endpoint, it says so and shows nothing.
+// Requests: a live tail of GET /events with a filter and a detail view; without that endpoint, it says so and shows nothing.
+import { useState } from "hono/jsx/dom";
 import { useLive } from "../live-hook.ts";
+import type { ProxyEvent } from "../sse.ts";
 
-const fields = (d: Record<string, unknown>) =>
-  ["model", "agents", "status", "route", "durationMs", "ttfbMs"]
-    .filter((k) => d[k] !== undefined)
+/** The fields a person scans for first, when the event has them. */
+const SUMMARY = ["model", "agents", "route", "status", "tokens", "ttftMs", "ttfbMs", "durationMs", "error"];
+
+const summary = (d: Record<string, unknown>) =>
+  SUMMARY.filter((k) => d[k] !== undefined && d[k] !== null)
     .map((k) => `${k}=${Array.isArray(d[k]) ? (d[k] as unknown[]).join(",") : String(d[k])}`)
     .join(" ");
 
+const matches = (e: ProxyEvent, filter: string) =>
+  !filter || `${e.type} ${JSON.stringify(e.data)}`.toLowerCase().includes(filter.toLowerCase());
+
 export function RequestsPage() {
   const state = useLive();
+  const [filter, setFilter] = useState("");
+  const [open, setOpen] = useState<ProxyEvent | null>(null);
   if (state.events === null) return <p class="muted">Connecting to the event stream…</p>;
   if (!state.events)
     return (
@@ -20,8 +29,20 @@ export function RequestsPage() {
         </p>
       </section>
     );
+  const shown = state.recent.filter((e) => matches(e, filter));
   return (
     <section class="card">
+      <div class="row">
+        <input
+          name="filter"
+          placeholder="filter: model, agent, status, event…"
+          value={filter}
+          onInput={(e: Event) => setFilter((e.target as HTMLInputElement).value)}
+        />
+        <span class="muted">
+          {shown.length} of {state.recent.length} events (newest first, the last 500 kept)
+        </span>
+      </div>
       <table>
         <thead>
           <tr>
@@ -31,11 +52,14 @@ export function RequestsPage() {
           </tr>
         </thead>
         <tbody>
-          {state.recent.map((e) => (
-            <tr>
+          {shown.map((e) => (
+            <tr class="clickable" onClick={() => setOpen(open === e ? null : e)}>
               <td>{new Date(e.at).toLocaleTimeString()}</td>
               <td>{e.type}</td>
-              <td class="mono">{fields(e.data) || JSON.stringify(e.data).slice(0, 200)}</td>
+              <td class="mono">
+                {summary(e.data) || JSON.stringify(e.data).slice(0, 200)}
+                {open === e && <pre data-testid="event-detail">{JSON.stringify(e.data, null, 2)}</pre>}
+              </td>
             </tr>
           ))}
         </tbody>
