@@ -119,7 +119,7 @@ describe.skipIf(!executable)("the dashboard in a browser", () => {
       expect(answer).toContain("[email]");
       expect(answer).not.toContain("bob@example.com");
       expect(await textOf("[data-testid=chain]")).toBe("redact");
-      expect(await textOf("[data-testid=turn]")).toMatch(/first byte \d+ ms/);
+      expect(await textOf("[data-testid=turn]")).toMatch(/first token \d+ ms/);
       expect(fake.requestsTo("/api/chat").at(-1)?.body).toMatchObject({ stream: true });
       await shot("playground");
     },

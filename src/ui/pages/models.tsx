@@ -1,9 +1,9 @@
 // Models: installed, loaded, aliases and presets, pulls in progress; pull, load, unload and delete.
-import { useEffect, useState, useSyncExternalStore } from "hono/jsx/dom";
+import { useEffect, useState } from "hono/jsx/dom";
 import { getJson, send } from "../api.ts";
-import { bytes, duration, relative } from "../format.ts";
+import { bytes, relative } from "../format.ts";
 import { live } from "../live-hook.ts";
-import { type PullView, pulls } from "../pulls.ts";
+import { type Pulling, Pulls } from "./model-pulls.tsx";
 
 interface Tag {
   name: string;
@@ -22,7 +22,7 @@ interface Running {
 }
 
 interface Status {
-  pulling: Array<{ model: string; status: string; percent?: number; waiters: number }>;
+  pulling: Pulling[];
   failed: Array<{ model: string; error?: string; message?: string }>;
 }
 
@@ -32,48 +32,10 @@ interface Data {
   status: Status | null;
 }
 
-function PullBar({ p }: { p: PullView }) {
-  const percent = p.total ? (p.completed / p.total) * 100 : 0;
-  const left = p.rate && p.total ? ((p.total - p.completed) / p.rate) * 1000 : null;
-  return (
-    <div class="pull card" data-pull={p.model} data-state={p.state}>
-      <div>
-        <strong>{p.model}</strong> <span class="muted">{p.status}</span>
-        {p.state === "running" ? (
-          <button type="button" onClick={() => pulls.cancel(p.model)}>
-            Cancel
-          </button>
-        ) : (
-          <button type="button" class="link" onClick={() => pulls.dismiss(p.model)}>
-            dismiss
-          </button>
-        )}
-      </div>
-      <div class="bar">
-        <div style={{ width: `${percent.toFixed(1)}%` }} />
-      </div>
-      <div class="muted" data-testid="pull-figures">
-        {percent.toFixed(1)}% · {bytes(p.completed)} of {bytes(p.total)} ·{" "}
-        {p.rate ? `${bytes(p.rate)}/s` : "–"} · {left !== null ? `${duration(left)} left` : ""}
-        {p.error && <span class="error"> {p.error}</span>}
-        {p.state === "cancelled" && (
-          <span>
-            {" "}
-            · this tab stopped waiting; the proxy ends the download after its grace period (PULL_GRACE_MS)
-            unless another client waits for it
-          </span>
-        )}
-      </div>
-    </div>
-  );
-}
-
 export function ModelsPage() {
   const [data, setData] = useState<Data | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [name, setName] = useState("");
-  const mine = useSyncExternalStore(pulls.subscribe, pulls.list);
 
   const load = async () => {
     try {
@@ -121,10 +83,6 @@ export function ModelsPage() {
     void act(`delete ${model}`, () => send("DELETE", "/api/delete", { model }));
   };
 
-  // A pull this tab cancelled may still run out its grace period upstream: it is shown once, as cancelled.
-  const elsewhere = (data?.status?.pulling ?? []).filter(
-    (p) => !mine.some((m) => m.model === p.model && (m.state === "running" || m.state === "cancelled")),
-  );
   return (
     <div>
       {error && <p class="error">{error}</p>}
@@ -133,34 +91,7 @@ export function ModelsPage() {
           {notice}
         </p>
       )}
-      <form
-        class="pull-form"
-        onSubmit={(e: Event) => {
-          e.preventDefault();
-          const model = name.trim();
-          if (model) void pulls.start(model, () => void load());
-          setName("");
-        }}
-      >
-        <input
-          name="pull"
-          placeholder="model to pull, e.g. tinyllama"
-          value={name}
-          onInput={(e: Event) => setName((e.target as HTMLInputElement).value)}
-        />
-        <button type="submit">Pull</button>
-      </form>
-      {mine.map((p) => (
-        <PullBar p={p} />
-      ))}
-      {elsewhere.map((p) => (
-        <div class="pull card" data-pull-elsewhere={p.model}>
-          <strong>{p.model}</strong> <span class="muted">{p.status} · not started from this tab</span>
-          <div class="bar">
-            <div style={{ width: `${p.percent ?? 0}%` }} />
-          </div>
-        </div>
-      ))}
+      <Pulls pulling={data?.status?.pulling ?? []} onFinished={() => void load()} />
       <h2>Loaded</h2>
       {data?.ps.length ? (
         <table data-testid="loaded">

@@ -1,30 +1,9 @@
 // Playground: chat with any model or preset through POST /api/chat (streamed), agents picked as slash commands.
 import { useEffect, useRef, useState } from "hono/jsx/dom";
-import { api, errorOf, getJson, ndjson } from "../api.ts";
+import { getJson } from "../api.ts";
+import { type Message, streamTurn, type Turn } from "../chat-turn.ts";
 import { duration } from "../format.ts";
 import type { Plugins } from "./agents.tsx";
-
-interface Message {
-  role: "user" | "assistant";
-  content: string;
-}
-
-interface Turn {
-  chain: string | null;
-  requestId: string | null;
-  firstByteMs: number | null;
-  totalMs: number | null;
-  tokens: number | null;
-  tokensPerSecond: number | null;
-  error: string | null;
-}
-
-interface ChatChunk {
-  message?: { content?: string; thinking?: string };
-  done?: boolean;
-  eval_count?: number;
-  eval_duration?: number;
-}
 
 export function PlaygroundPage() {
   const [models, setModels] = useState<string[]>([]);
@@ -64,51 +43,13 @@ export function PlaygroundPage() {
     setBusy(true);
     const controller = new AbortController();
     abort.current = controller;
-    const started = performance.now();
-    let current: Turn = {
-      chain: null,
-      requestId: null,
-      firstByteMs: null,
-      totalMs: null,
-      tokens: null,
-      tokensPerSecond: null,
-      error: null,
-    };
-    setTurn(current);
-    let reply = "";
-    try {
-      const res = await api("/api/chat", {
-        method: "POST",
-        body: JSON.stringify({ model, messages, stream: true }),
-        signal: controller.signal,
-      });
-      current = {
-        ...current,
-        chain: res.headers.get("x-agent-chain"),
-        requestId: res.headers.get("x-request-id"),
-      };
-      if (!res.ok) throw await errorOf(res);
-      for await (const chunk of ndjson<ChatChunk>(res)) {
-        const piece = chunk.message?.content ?? "";
-        if (piece && current.firstByteMs === null)
-          current = { ...current, firstByteMs: performance.now() - started };
-        reply += piece;
-        setAnswer(reply);
-        if (chunk.done && chunk.eval_count !== undefined) {
-          const seconds = (chunk.eval_duration ?? 0) / 1e9;
-          current = {
-            ...current,
-            tokens: chunk.eval_count,
-            tokensPerSecond: seconds > 0 ? chunk.eval_count / seconds : null,
-          };
-        }
-        setTurn(current);
-      }
-    } catch (e) {
-      current = { ...current, error: controller.signal.aborted ? "stopped" : (e as Error).message };
-    }
-    current = { ...current, totalMs: performance.now() - started };
-    setTurn(current);
+    const { reply } = await streamTurn({
+      model,
+      messages,
+      signal: controller.signal,
+      onText: setAnswer,
+      onTurn: setTurn,
+    });
     setHistory([...messages, { role: "assistant", content: reply }]);
     setAnswer("");
     setBusy(false);
@@ -166,8 +107,8 @@ export function PlaygroundPage() {
       </div>
       {turn && (
         <div class="muted turn" data-testid="turn">
-          agents: <span data-testid="chain">{turn.chain || "none"}</span> · first byte{" "}
-          {duration(turn.firstByteMs)} · total {duration(turn.totalMs)}
+          agents: <span data-testid="chain">{turn.chain || "none"}</span> · first token{" "}
+          {duration(turn.firstTokenMs)} · total {duration(turn.totalMs)}
           {turn.tokens !== null && ` · ${turn.tokens} tokens`}
           {turn.tokensPerSecond !== null && ` (${turn.tokensPerSecond.toFixed(1)}/s)`}
           {turn.requestId && <span class="mono"> · {turn.requestId}</span>}
