@@ -146,6 +146,12 @@ describe.skipIf(!executable)("the dashboard in a browser", () => {
       expect(await textOf("[data-pull=tinyllama] [data-testid=pull-figures]")).toMatch(
         /MB of [\d.]+ MB · [\d.]+ \w?B\/s/,
       );
+      // The bar is drawn (its width is set by script, under a CSP without inline styles).
+      const width = await page.$eval(
+        "[data-pull=tinyllama] .bar > div",
+        (e) => e.getBoundingClientRect().width,
+      );
+      expect(width).toBeGreaterThan(0);
       await shot("models-pull");
       await page.click("[data-pull=tinyllama] button");
       await page.waitForSelector("[data-pull=tinyllama][data-state=cancelled]");
