@@ -64,4 +64,22 @@ describe("the dashboard is served by the proxy", () => {
     const origin = await fetch(`${proxy.url}${base}/ui`, { headers: { origin: "https://evil.example" } });
     expect(origin.status).toBe(403);
   });
+
+  test("the dashboard's actions cannot be forged by another site: a cross-site form post is refused before the upstream", async () => {
+    // What a form or a no-cors fetch on another site sends: no preflight, text/plain, its Origin.
+    const before = fake.requests.length;
+    const res = await fetch(`${proxy.url}${base}/api/delete`, {
+      method: "DELETE",
+      headers: { origin: "https://evil.example", "content-type": "text/plain" },
+      body: JSON.stringify({ model: "llama3.2:latest" }),
+    });
+    expect(res.status).toBe(403);
+    const pull = await fetch(`${proxy.url}${base}/api/pull`, {
+      method: "POST",
+      headers: { origin: "https://evil.example", "content-type": "text/plain" },
+      body: JSON.stringify({ model: "tinyllama" }),
+    });
+    expect(pull.status).toBe(403);
+    expect(fake.requests.length).toBe(before);
+  });
 });
