@@ -32,7 +32,7 @@ beforeAll(async () => {
   page = await browser.newPage();
   await page.setViewport({ width: 1200, height: 900 });
   // The client probes GET /events; this proxy has none yet, and the browser logs the 404 it answers.
-  problems = watchConsole(page, (text, url) => url.endsWith(`${base}/events`) && text.includes("404"));
+  problems = watchConsole(page, (text, url) => url.endsWith("/events") && text.includes("404"));
   page.on("dialog", (d) => void d.accept());
 });
 
@@ -262,6 +262,44 @@ describe.skipIf(!executable)("the dashboard in a browser", () => {
       expect(await tab.evaluate(() => Object.values(sessionStorage))).toEqual(["k-secret-1"]);
       expect(await tab.evaluate(() => Object.values(localStorage).join(" "))).not.toContain("k-secret-1");
       await tab.close();
+    },
+    TIMEOUT,
+  );
+
+  test(
+    "broken agent files are listed with their status and the reason they failed",
+    async () => {
+      const broken = await startProxy({
+        upstreamUrl: fake.url,
+        waitForAgents: false,
+        settings: {
+          agentsDir: path.resolve(import.meta.dir, "../fixtures/agents-broken"),
+          agentImportTimeoutMs: 500,
+        },
+      });
+      try {
+        await page.goto(`${broken.url}/ui#/agents`);
+        await page.waitForSelector("[data-file='syntax-error.js']", { timeout: 10_000 });
+        const plugins = (await (await fetch(`${broken.url}/plugins`)).json()) as {
+          agents: Array<{ file: string }>;
+        };
+        await eventually(
+          "a card per file",
+          async () => (await page.$$("[data-file]")).length === plugins.agents.length,
+        );
+        expect(await textIn(page, "[data-file='syntax-error.js']")).toMatch(/failed.*syntax error/s);
+        expect(await textIn(page, "[data-file='dup-b.ts']")).toContain('duplicate name "dup"');
+        // A file that never finishes importing is reported, once its time is up, as failed too.
+        await eventually(
+          "hangs.ts failed",
+          async () => (await textIn(page, "[data-file='hangs.ts']")).includes("did not finish"),
+          5000,
+        );
+        await shot("agents-broken");
+        expect(problems).toEqual([]);
+      } finally {
+        await broken.stop();
+      }
     },
     TIMEOUT,
   );

@@ -4,7 +4,8 @@ import { getJson } from "../api.ts";
 import { useLive } from "../live-hook.ts";
 
 export interface AgentInfo {
-  name: string;
+  /** null while the file is still loading: its name is known once the module has run. */
+  name: string | null;
   status: "loaded" | "failed" | "loading";
   file: string;
   manifest?: { description?: string; usage?: string; version?: string; examples?: string[] };
@@ -40,16 +41,26 @@ export function AgentsPage() {
   const [error, setError] = useState<string | null>(null);
   const runs = useLive().last?.agentRuns ?? {};
   useEffect(() => {
-    const load = () =>
-      getJson<Plugins>("/plugins")
-        .then((p) => {
-          setPlugins(p);
-          setError(null);
-        })
-        .catch((e: Error) => setError(e.message));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
+    // Read again every 5 s, every second while files are still loading (their outcome is near).
+    const load = async () => {
+      let next = 5000;
+      try {
+        const p = await getJson<Plugins>("/plugins");
+        setPlugins(p);
+        setError(null);
+        if (p.loading > 0) next = 1000;
+      } catch (e) {
+        setError((e as Error).message);
+      }
+      if (!stopped) timer = setTimeout(load, next);
+    };
     void load();
-    const timer = setInterval(load, 5000);
-    return () => clearInterval(timer);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
   }, []);
   if (error) return <p class="error">/plugins: {error}</p>;
   if (!plugins) return <p class="muted">Loading…</p>;
@@ -61,9 +72,9 @@ export function AgentsPage() {
       </p>
       <div class="agents">
         {plugins.agents.map((a) => (
-          <section class="card agent" data-agent={a.name}>
+          <section class="card agent" data-agent={a.name ?? a.file} data-file={a.file}>
             <h3>
-              /{a.name}{" "}
+              {a.name ? `/${a.name}` : a.file}{" "}
               <span class={`badge ${a.status === "loaded" ? "ok" : a.status === "failed" ? "bad" : ""}`}>
                 {a.status}
               </span>
@@ -77,7 +88,7 @@ export function AgentsPage() {
               </p>
             )}
             <div class="muted" data-testid="runs">
-              {runs[a.name]
+              {a.name && runs[a.name]
                 ? `used in ${runs[a.name]?.total} request(s) since start, ${runs[a.name]?.failed} failed`
                 : "no requests since start"}
             </div>

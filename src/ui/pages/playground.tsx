@@ -26,7 +26,7 @@ export function PlaygroundPage() {
       })
       .catch(() => setModels([]));
     void getJson<Plugins>("/plugins")
-      .then((p) => setAgents(p.agents.filter((a) => a.status === "loaded").map((a) => a.name)))
+      .then((p) => setAgents(p.agents.flatMap((a) => (a.status === "loaded" && a.name ? [a.name] : []))))
       .catch(() => setAgents([]));
   }, []);
 
