@@ -11,6 +11,11 @@ export interface Health {
   uptimeSeconds: number;
   upstream: { url: string; reachable: boolean; version?: string; latencyMs?: number; error?: string };
   agents?: { loaded: number; failed: number; loading: number };
+  models?: {
+    present: string[];
+    loaded: Array<{ name: string }>;
+    pulling: Array<{ model: string; percent?: number }>;
+  };
 }
 
 export interface LiveState {

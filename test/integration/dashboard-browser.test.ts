@@ -66,6 +66,9 @@ describe.skipIf(!executable)("the dashboard in a browser", () => {
     async () => {
       await open("overview", "[data-testid=health] .badge.ok");
       expect(await textOf("[data-testid=health]")).toContain(fake.url);
+      expect(await textOf("[data-testid=health]")).toContain(
+        `models ${fake.models.length} present, 0 loaded`,
+      );
       // Read every second (the choice is remembered for the other pages).
       await page.select("select[name=poll]", "1000");
       const count = async () =>

@@ -41,6 +41,10 @@ export function OverviewPage() {
             {up.latencyMs !== undefined ? `${up.latencyMs} ms` : (up.error ?? "")}
             <div class="muted">
               proxy {h.version} · up {duration(h.uptimeSeconds * 1000)}
+              {h.models &&
+                ` · models ${h.models.present.length} present, ${h.models.loaded.length} loaded${
+                  h.models.loaded.length ? ` (${h.models.loaded.map((m) => m.name).join(", ")})` : ""
+                }, ${h.models.pulling.length} being pulled`}
               {h.agents &&
                 ` · agents ${h.agents.loaded} loaded, ${h.agents.failed} failed, ${h.agents.loading} loading`}
             </div>

@@ -18,9 +18,11 @@ export function PlaygroundPage() {
   const abort = useRef<AbortController | null>(null);
 
   useEffect(() => {
-    void getJson<{ models: Array<{ name: string }> }>("/api/tags")
+    void getJson<{ models: Array<{ name: string; capabilities?: string[] }> }>("/api/tags")
       .then((t) => {
-        const names = (t.models ?? []).map((m) => m.name);
+        // Embedding-only models cannot chat (Ollama lists capabilities in newer versions).
+        const chat = (t.models ?? []).filter((m) => !m.capabilities || m.capabilities.includes("completion"));
+        const names = chat.map((m) => m.name);
         setModels(names);
         setModel((m) => m || names[0] || "");
       })
