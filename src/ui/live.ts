@@ -57,6 +57,8 @@ export function createLive() {
   };
 
   async function pollMetrics() {
+    // A tab nobody looks at reads nothing; the next reading's rate spans the gap.
+    if (document.hidden) return;
     try {
       const res = await api("/metrics");
       if (!res.ok) throw await errorOf(res);
@@ -70,6 +72,7 @@ export function createLive() {
   }
 
   async function pollHealth() {
+    if (document.hidden) return;
     try {
       const res = await api("/health");
       // 503 is /health saying the upstream is down, with the same body: shown, not treated as a failure.

@@ -52,7 +52,7 @@ export function ModelsPage() {
   };
   useEffect(() => {
     void load();
-    const timer = setInterval(load, 3000);
+    const timer = setInterval(() => document.hidden || void load(), 3000);
     const off = live.onEvent((e) => {
       if (/pull|model/.test(e.type)) void load();
     });
