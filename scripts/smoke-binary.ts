@@ -1,6 +1,7 @@
 // Smoke test for the compiled binary: start it against the fake Ollama, use it, stop it.
 // Usage: bun scripts/smoke-binary.ts <path-to-binary>
 import path from "node:path";
+import { chromiumPath, launchBrowser, watchConsole } from "../test/helpers/browser.ts";
 import { startFakeOllama } from "../test/helpers/fake-ollama.ts";
 import { concurrentStreams, spawnProxy } from "../test/helpers/spawn-proxy.ts";
 
@@ -58,6 +59,27 @@ check(
   ui.status === 200 && uiHtml.includes('id="root"') && uiAssetsOk,
   `GET /ui serves the embedded dashboard and its ${uiAssets.length} assets`,
 );
+
+// The bundle `bun build --compile` made runs in a browser: the page renders live data, no errors.
+const executable = chromiumPath();
+if (executable) {
+  const browser = await launchBrowser(executable);
+  try {
+    const page = await browser.newPage();
+    const problems = watchConsole(page, (text, url) => url.endsWith("/events") && text.includes("404"));
+    await page.goto(`${base}/ui#/agents`);
+    const rendered = await page
+      .waitForSelector("[data-agent=example]", { timeout: 10_000 })
+      .then(() => true)
+      .catch(() => false);
+    check(
+      rendered && problems.length === 0,
+      `the dashboard renders in Chromium (${problems.join("; ") || "no console errors"})`,
+    );
+  } finally {
+    await browser.close();
+  }
+}
 
 const chat = await fetch(`${base}/api/chat`, {
   method: "POST",
