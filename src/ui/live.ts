@@ -9,12 +9,19 @@ export interface Health {
   status: string;
   version: string;
   uptimeSeconds: number;
-  upstream: { url: string; reachable: boolean; version?: string; latencyMs?: number; error?: string };
+  upstream: {
+    url: string;
+    reachable: boolean;
+    version?: string | null;
+    latencyMs?: number | null;
+    error?: string | null;
+  };
   agents?: { loaded: number; failed: number; loading: number };
+  /** Lists are null when the upstream could not be asked. */
   models?: {
-    present: string[];
-    loaded: Array<{ name: string }>;
-    pulling: Array<{ model: string; percent?: number }>;
+    present: string[] | null;
+    loaded: Array<{ name: string }> | null;
+    pulling: Array<{ model: string; percent?: number }> | null;
   };
 }
 

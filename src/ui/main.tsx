@@ -1,5 +1,5 @@
 // The dashboard shell: navigation by URL hash, the pages, and the key prompt when the proxy asks for one.
-import { render, useEffect, useState } from "hono/jsx/dom";
+import { ErrorBoundary, render, useEffect, useState } from "hono/jsx/dom";
 import { authEvents, token } from "./api.ts";
 import { live } from "./live-hook.ts";
 import { AgentsPage } from "./pages/agents.tsx";
@@ -85,7 +85,13 @@ function App() {
       {askKey && <KeyPrompt onDone={() => location.reload()} />}
       <main data-page={current.id}>
         <h1>{current.title}</h1>
-        <View />
+        {/* A page that throws says so (and logs it, so the browser tests see it) instead of freezing. */}
+        <ErrorBoundary
+          onError={(err) => console.error("dashboard page failed:", err)}
+          fallbackRender={(err) => <p class="error">This page failed: {err.message}</p>}
+        >
+          <View />
+        </ErrorBoundary>
       </main>
     </div>
   );

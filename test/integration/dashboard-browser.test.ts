@@ -306,4 +306,30 @@ describe.skipIf(!executable)("the dashboard in a browser", () => {
     },
     TIMEOUT,
   );
+
+  test(
+    "with the upstream down, the overview and the models page say so",
+    async () => {
+      // Port 1 on loopback: nothing listens, connections are refused at once.
+      const down = await startProxy({ upstreamUrl: "http://127.0.0.1:1", waitForAgents: false });
+      const tab = await browser.newPage();
+      const failures = watchConsole(tab, (text) => text.startsWith("Failed to load resource"));
+      try {
+        await tab.goto(`${down.url}/ui#/overview`);
+        await tab.waitForSelector("[data-testid=health] .badge.bad", { timeout: 10_000 });
+        expect(await textIn(tab, "[data-testid=health]")).toMatch(/upstream down.*connection refused/s);
+        await tab.goto(`${down.url}/ui#/models`);
+        await eventually(
+          "the models page's error",
+          async () => (await textIn(tab, "main")).includes("unreachable"),
+          5000,
+        );
+        expect(failures).toEqual([]);
+      } finally {
+        await tab.close();
+        await down.stop();
+      }
+    },
+    TIMEOUT,
+  );
 });

@@ -121,7 +121,7 @@ export function ModelsPage() {
           </tbody>
         </table>
       ) : (
-        <p class="muted">{data ? "No model is loaded." : "Loading…"}</p>
+        <p class="muted">{data ? "No model is loaded." : error ? "–" : "Loading…"}</p>
       )}
       <h2>Installed, aliases and presets</h2>
       <table data-testid="installed">

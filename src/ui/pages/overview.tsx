@@ -1,7 +1,7 @@
 // Overview: upstream health and the live request figures of this session, charted.
 import { Sparkline } from "../chart.tsx";
 import { bytes, duration, rate } from "../format.ts";
-import { POLL_CHOICES } from "../live.ts";
+import { type Health, POLL_CHOICES } from "../live.ts";
 import { live, useLive } from "../live-hook.ts";
 import type { Point } from "../metrics.ts";
 
@@ -24,6 +24,14 @@ const lastOf = (points: Point[], pick: (p: Point) => number | null) => {
   return null;
 };
 
+function modelsLine(h: Health): string {
+  const m = h.models;
+  if (!m) return "";
+  const count = (list: unknown[] | null) => (list ? String(list.length) : "?");
+  const names = m.loaded?.length ? ` (${m.loaded.map((x) => x.name).join(", ")})` : "";
+  return ` · models ${count(m.present)} present, ${count(m.loaded)} loaded${names}, ${count(m.pulling)} being pulled`;
+}
+
 export function OverviewPage() {
   const s = useLive();
   const h = s.health;
@@ -37,14 +45,13 @@ export function OverviewPage() {
             <span class={`badge ${up.reachable ? "ok" : "bad"}`}>
               {up.reachable ? "upstream up" : "upstream down"}
             </span>{" "}
-            <span class="mono">{up.url}</span> · Ollama {up.version ?? "?"} ·{" "}
-            {up.latencyMs !== undefined ? `${up.latencyMs} ms` : (up.error ?? "")}
+            <span class="mono">{up.url}</span>
+            {up.reachable
+              ? ` · Ollama ${up.version ?? "?"} · ${up.latencyMs ?? "?"} ms`
+              : ` · ${up.error ?? ""}`}
             <div class="muted">
               proxy {h.version} · up {duration(h.uptimeSeconds * 1000)}
-              {h.models &&
-                ` · models ${h.models.present.length} present, ${h.models.loaded.length} loaded${
-                  h.models.loaded.length ? ` (${h.models.loaded.map((m) => m.name).join(", ")})` : ""
-                }, ${h.models.pulling.length} being pulled`}
+              {modelsLine(h)}
               {h.agents &&
                 ` · agents ${h.agents.loaded} loaded, ${h.agents.failed} failed, ${h.agents.loading} loading`}
             </div>
