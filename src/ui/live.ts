@@ -33,7 +33,8 @@ export interface LiveState {
   metricsError: string | null;
   /** null while unknown; false when the proxy has no /events (404): pages that need it say so. */
   events: boolean | null;
-  recent: ProxyEvent[];
+  /** Newest first; `seq` tells events apart (two may share a millisecond). */
+  recent: Array<ProxyEvent & { seq: number }>;
   pollMs: number;
 }
 
@@ -45,6 +46,12 @@ const MAX_EVENTS = 500;
 
 type Listener = () => void;
 
+/** Only one of the offered intervals: a stored value from elsewhere never sets a faster pace. */
+function savedPollMs(): number {
+  const saved = Number(localStorage.getItem(POLL_KEY));
+  return POLL_CHOICES.includes(saved) ? saved : 2000;
+}
+
 export function createLive() {
   let state: LiveState = {
     points: [],
@@ -54,8 +61,9 @@ export function createLive() {
     metricsError: null,
     events: null,
     recent: [],
-    pollMs: Number(localStorage.getItem(POLL_KEY)) || 2000,
+    pollMs: savedPollMs(),
   };
+  let seq = 0;
   const listeners = new Set<Listener>();
   const eventListeners = new Set<(e: ProxyEvent) => void>();
   const update = (patch: Partial<LiveState>) => {
@@ -98,7 +106,7 @@ export function createLive() {
         if (!res.ok || !res.body) throw await errorOf(res);
         update({ events: true });
         for await (const e of sseEvents(res.body)) {
-          update({ recent: [e, ...state.recent].slice(0, MAX_EVENTS) });
+          update({ recent: [{ ...e, seq: ++seq }, ...state.recent].slice(0, MAX_EVENTS) });
           for (const l of eventListeners) l(e);
         }
       } catch (err) {

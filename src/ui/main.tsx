@@ -65,7 +65,7 @@ function App() {
       <nav>
         <strong>Ollama Smart Proxy</strong>
         {PAGES.map((p) => (
-          <a href={`#/${p.id}`} class={p.id === current.id ? "active" : ""}>
+          <a key={p.id} href={`#/${p.id}`} class={p.id === current.id ? "active" : ""}>
             {p.title}
           </a>
         ))}

@@ -124,6 +124,24 @@ describe.skipIf(!executable)("the dashboard in a browser", () => {
       expect(await textOf("[data-testid=chain]")).toBe("redact");
       expect(await textOf("[data-testid=turn]")).toMatch(/first token \d+ ms/);
       expect(fake.requestsTo("/api/chat").at(-1)?.body).toMatchObject({ stream: true });
+      // A second turn, without the agent, carries the conversation so far.
+      await page.click("[data-agent=redact]");
+      await page.type("textarea[name=message]", "and a second question");
+      await page.click(".compose button[type=submit]");
+      await eventually(
+        "the second answer",
+        async () => (await page.$$(".transcript .msg.assistant:not([data-testid=streaming])")).length === 2,
+        10_000,
+      );
+      expect(await textOf(".transcript .msg.assistant:last-child")).toContain("and a second question");
+      const sent = fake.requestsTo("/api/chat").at(-1)?.body as { messages: Array<{ content: string }> };
+      // (The proxy took the slash command off the first message before Ollama saw it.)
+      expect(sent.messages.map((m) => m.content)).toEqual([
+        "write to bob@example.com about the invoice",
+        answer,
+        "and a second question",
+      ]);
+      expect(await textOf("[data-testid=chain]")).toBe("none");
       await shot("playground");
     },
     TIMEOUT,
@@ -161,6 +179,11 @@ describe.skipIf(!executable)("the dashboard in a browser", () => {
       // Nobody waits for it any more: the proxy stops the upstream pull, and the model never arrives.
       await eventually("the upstream pull aborted", () => fake.requestsTo("/api/pull").at(-1)?.aborted, 5000);
       expect(fake.models.some((m) => m.name.startsWith("tinyllama"))).toBe(false);
+      // A pull Ollama refuses ends with Ollama's own reason on the card.
+      await page.type("input[name=pull]", "no-such-model");
+      await page.click(".pull-form button[type=submit]");
+      await page.waitForSelector("[data-pull=no-such-model][data-state=failed]", { timeout: 10_000 });
+      expect(await textIn(page, "[data-pull=no-such-model]")).toContain("file does not exist");
     },
     TIMEOUT,
   );

@@ -72,7 +72,7 @@ export function AgentsPage() {
       </p>
       <div class="agents">
         {plugins.agents.map((a) => (
-          <section class="card agent" data-agent={a.name ?? a.file} data-file={a.file}>
+          <section key={a.file} class="card agent" data-agent={a.name ?? a.file} data-file={a.file}>
             <h3>
               {a.name ? `/${a.name}` : a.file}{" "}
               <span class={`badge ${a.status === "loaded" ? "ok" : a.status === "failed" ? "bad" : ""}`}>
@@ -110,7 +110,7 @@ export function AgentsPage() {
         <table>
           <tbody>
             {plugins.presets.map((p) => (
-              <tr>
+              <tr key={p.name}>
                 <td>{p.name}</td>
                 <td>
                   {p.model} + {p.agents.map((a) => `/${a}`).join(" ")}

@@ -55,7 +55,7 @@ export function Pulls({ pulling, onFinished }: { pulling: Pulling[]; onFinished:
     (p) => !mine.some((m) => m.model === p.model && (m.state === "running" || m.state === "cancelled")),
   );
   return (
-    <>
+    <div class="pull-section">
       <form
         class="pull-form"
         onSubmit={(e: Event) => {
@@ -74,16 +74,16 @@ export function Pulls({ pulling, onFinished }: { pulling: Pulling[]; onFinished:
         <button type="submit">Pull</button>
       </form>
       {mine.map((p) => (
-        <PullBar p={p} />
+        <PullBar key={p.model} p={p} />
       ))}
       {elsewhere.map((p) => (
-        <div class="pull card" data-pull-elsewhere={p.model}>
+        <div key={p.model} class="pull card" data-pull-elsewhere={p.model}>
           <strong>{p.model}</strong> <span class="muted">{p.status} · not started from this tab</span>
           <div class="bar">
             <div style={{ width: `${p.percent ?? 0}%` }} />
           </div>
         </div>
       ))}
-    </>
+    </div>
   );
 }

@@ -106,7 +106,7 @@ export function ModelsPage() {
           </thead>
           <tbody>
             {data.ps.map((m) => (
-              <tr data-loaded={m.name}>
+              <tr key={m.name} data-loaded={m.name}>
                 <td>{m.name}</td>
                 <td>{bytes(m.size_vram)}</td>
                 <td>{m.context_length ?? "–"}</td>
@@ -136,7 +136,7 @@ export function ModelsPage() {
         </thead>
         <tbody>
           {(data?.tags ?? []).map((m) => (
-            <tr data-model={m.name}>
+            <tr key={m.name} data-model={m.name}>
               <td>
                 {m.name} {m.alias_of && <span class="badge">alias of {m.alias_of}</span>}
                 {m.preset_of && <span class="badge">preset of {m.preset_of}</span>}
@@ -163,7 +163,7 @@ export function ModelsPage() {
           <h2>Recent pull failures</h2>
           <ul>
             {data.status.failed.map((f) => (
-              <li>
+              <li key={f.model}>
                 {f.model}: {f.error ?? f.message}
               </li>
             ))}

@@ -107,7 +107,7 @@ export function OverviewPage() {
           onChange={(e: Event) => live.setPollMs(Number((e.target as HTMLSelectElement).value))}
         >
           {POLL_CHOICES.map((ms) => (
-            <option value={String(ms)} selected={ms === s.pollMs}>
+            <option key={ms} value={String(ms)} selected={ms === s.pollMs}>
               {ms / 1000} s
             </option>
           ))}

@@ -68,7 +68,7 @@ export function PlaygroundPage() {
             onChange={(e: Event) => setModel((e.target as HTMLSelectElement).value)}
           >
             {models.map((m) => (
-              <option value={m} selected={m === model}>
+              <option key={m} value={m} selected={m === model}>
                 {m}
               </option>
             ))}
@@ -88,6 +88,7 @@ export function PlaygroundPage() {
       <div class="chips" data-testid="agents">
         {agents.map((a) => (
           <button
+            key={a}
             type="button"
             data-agent={a}
             class={picked.includes(a) ? "chip on" : "chip"}
@@ -98,8 +99,11 @@ export function PlaygroundPage() {
         ))}
       </div>
       <div class="transcript" data-testid="transcript">
-        {history.map((m) => (
-          <div class={`msg ${m.role}`}>{m.content}</div>
+        {history.map((m, i) => (
+          // Turns are only ever appended: the index is a stable key.
+          <div key={i} class={`msg ${m.role}`}>
+            {m.content}
+          </div>
         ))}
         {busy && (
           <div class="msg assistant" data-testid="streaming">

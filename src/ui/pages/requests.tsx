@@ -17,7 +17,7 @@ const matches = (e: ProxyEvent, filter: string) =>
 export function RequestsPage() {
   const state = useLive();
   const [filter, setFilter] = useState("");
-  const [open, setOpen] = useState<ProxyEvent | null>(null);
+  const [open, setOpen] = useState<number | null>(null);
   if (state.events === null) return <p class="muted">Connecting to the event stream…</p>;
   if (!state.events)
     return (
@@ -53,12 +53,12 @@ export function RequestsPage() {
         </thead>
         <tbody>
           {shown.map((e) => (
-            <tr class="clickable" onClick={() => setOpen(open === e ? null : e)}>
+            <tr key={e.seq} class="clickable" onClick={() => setOpen(open === e.seq ? null : e.seq)}>
               <td>{new Date(e.at).toLocaleTimeString()}</td>
               <td>{e.type}</td>
               <td class="mono">
                 {summary(e.data) || JSON.stringify(e.data).slice(0, 200)}
-                {open === e && <pre data-testid="event-detail">{JSON.stringify(e.data, null, 2)}</pre>}
+                {open === e.seq && <pre data-testid="event-detail">{JSON.stringify(e.data, null, 2)}</pre>}
               </td>
             </tr>
           ))}
