@@ -15,6 +15,8 @@ import { ensureWrk } from "./lib/wrk.ts";
 import { renderMarkdown } from "./report/markdown.ts";
 import {
   addedLatencyVsFloor,
+  rpsRatio,
+  summarizeAuthRequests,
   summarizeCpuPerRequest,
   summarizeRequests,
   summarizeStreaming,
@@ -22,10 +24,13 @@ import {
 } from "./report/summarize.ts";
 import type { Summary } from "./report/summary.ts";
 import { checkTargets } from "./report/targets.ts";
+import { AUTH_KEYS, AUTH_OFF, runAuthRequests } from "./workloads/auth-requests.ts";
+import { ONE_UPSTREAM, runFleet } from "./workloads/fleet.ts";
 import { runManyStreams } from "./workloads/many-streams.ts";
 import { runCeiling, runRequests } from "./workloads/requests.ts";
 import { runStartup } from "./workloads/startup.ts";
 import { runStreaming } from "./workloads/streaming.ts";
+import { runTracing, TRACING_OFF } from "./workloads/tracing.ts";
 import { runTtfb } from "./workloads/ttfb.ts";
 import { NATIVE_ROUTE, runV1Requests } from "./workloads/v1-requests.ts";
 
@@ -37,7 +42,7 @@ const logDir = mkdtempSync(path.join(tmpdir(), "bench-logs-"));
 const say = (message: string) => process.stderr.write(`bench: ${message}\n`);
 /** Workloads 5 and 6 start fresh processes, the binary among them; the others share long-lived ones. */
 const freshWorkloads = runs(config, "many-streams") || runs(config, "startup");
-const sharedWorkloads = (["requests", "v1-requests", "streaming", "ttfb"] as const).some((id) =>
+const sharedWorkloads = (["requests", "v1-requests", "streaming", "ttfb", "tracing"] as const).some((id) =>
   runs(config, id),
 );
 
@@ -88,6 +93,12 @@ try {
     raw.v1Requests = v1;
     summary.v1Requests = "missing" in v1 ? v1 : summarizeCpuPerRequest(v1.samples, NATIVE_ROUTE);
   }
+  if (runs(config, "auth-requests")) {
+    const auth = await runAuthRequests(ctx);
+    raw.authRequests = auth;
+    summary.authRequests =
+      "missing" in auth ? auth : summarizeAuthRequests(auth.samples, AUTH_OFF, AUTH_KEYS);
+  }
   if (runs(config, "streaming")) {
     const streaming = await runStreaming(ctx);
     raw.streaming = streaming;
@@ -97,6 +108,16 @@ try {
     const ttfb = await runTtfb(ctx);
     raw.ttfb = ttfb;
     summary.ttfb = summarizeTtfb(ttfb);
+  }
+  if (runs(config, "tracing")) {
+    const tracing = await runTracing(ctx);
+    raw.tracing = tracing;
+    summary.tracing = {
+      rows: summarizeCpuPerRequest(tracing.samples, TRACING_OFF),
+      rpsVsOff: rpsRatio(tracing.samples, TRACING_OFF),
+      spansReceived: tracing.spansReceived,
+      spansDropped: tracing.spansDropped,
+    };
   }
   if (sharedWorkloads) {
     const rss: Record<string, number> = {};
@@ -116,6 +137,15 @@ try {
     const manyStreams = await runManyStreams(ctx, fresh);
     if (!binaryReady) manyStreams.binary = { missing: binaryMissing };
     raw.manyStreams = summary.manyStreams = manyStreams;
+  }
+
+  if (runs(config, "fleet")) {
+    const fleet = await runFleet(ctx);
+    raw.fleet = fleet;
+    summary.fleet = {
+      cpu: "missing" in fleet.cpu ? fleet.cpu : summarizeCpuPerRequest(fleet.cpu.samples, ONE_UPSTREAM),
+      streams: fleet.streams,
+    };
   }
 
   const targets = checkTargets(summary, config.slowStreams);

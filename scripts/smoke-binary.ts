@@ -1,12 +1,17 @@
 // Smoke test for the compiled binary: start it against the fake Ollama, use it, stop it.
 // Usage: bun scripts/smoke-binary.ts <path-to-binary>
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromiumPath, launchBrowser, watchConsole } from "../test/helpers/browser.ts";
 import { startFakeOllama } from "../test/helpers/fake-ollama.ts";
+import { startOtlpReceiver } from "../test/helpers/otlp-receiver.ts";
 import { concurrentStreams, spawnProxy } from "../test/helpers/spawn-proxy.ts";
 
 const binary = path.resolve(process.argv[2] ?? "dist/ollama-smart-proxy");
 const fake = await startFakeOllama();
+// The OpenTelemetry packages are bundled into the binary: it must still export traces.
+const receiver = startOtlpReceiver();
 const failures: string[] = [];
 const check = (ok: boolean, what: string) => {
   console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
@@ -16,7 +21,10 @@ const check = (ok: boolean, what: string) => {
 // spawnProxy removes BUN_CONFIG_MAX_HTTP_REQUESTS: the binary must raise the fetch limit itself.
 const proxy = await spawnProxy({
   command: [binary],
-  args: ["--port", "0", "--ollama-url", fake.url, "--agents-dir", "agents", "--access-log", "false"],
+  args: [
+    ...["--port", "0", "--ollama-url", fake.url, "--agents-dir", "agents", "--access-log", "false"],
+    ...["--otel-endpoint", receiver.url],
+  ],
 });
 const base = proxy.url;
 check(
@@ -95,6 +103,19 @@ check(
   "/example hi through the binary",
 );
 
+const traced = await receiver
+  .waitFor(
+    (spans) => spans.some((s) => s.name === "POST /api/chat") && spans.some((s) => s.kind === 3),
+    10_000,
+  )
+  .then(
+    () => true,
+    () => false,
+  );
+check(traced, "the request's trace reached the OTLP receiver (request span and upstream call)");
+const metrics = await (await fetch(`${base}/metrics`)).text();
+check(metrics.includes('gen_ai_token_type="output"'), "GET /metrics counts the answer's tokens");
+
 fake.reset();
 const streams = await concurrentStreams(base, 300, { "x-fake-chunk-delay-ms": "300", "x-fake-chunks": "4" });
 check(
@@ -104,7 +125,42 @@ check(
 
 const code = await proxy.stop("SIGTERM");
 check(code === 0, `exits 0 on SIGTERM (got ${code})`);
+
+// The same binary manages keys, and serves with AUTH=keys.
+const keysDir = mkdtempSync(path.join(tmpdir(), "smoke-keys-"));
+const database = path.join(keysDir, "proxy.sqlite");
+const made = Bun.spawnSync([binary, "keys", "create", "--name", "smoke", "--models", "llama3*"], {
+  env: { ...process.env, DATABASE_URL: database },
+  stdout: "pipe",
+  stderr: "pipe",
+});
+const key = made.stdout.toString().trim().split("\n").at(-1) ?? "";
+check(
+  made.exitCode === 0 && /^osp_[A-Za-z0-9_-]{43}$/.test(key),
+  "keys create prints a key on its last line",
+);
+const keyed = await spawnProxy({
+  command: [binary],
+  args: [
+    "--port",
+    "0",
+    "--ollama-url",
+    fake.url,
+    "--auth",
+    "keys",
+    "--database-url",
+    database,
+    "--access-log",
+    "false",
+  ],
+});
+const withKey = await fetch(`${keyed.url}/api/tags`, { headers: { authorization: `Bearer ${key}` } });
+const withoutKey = await fetch(`${keyed.url}/api/tags`);
+check(withKey.status === 200 && withoutKey.status === 401, "AUTH=keys: 200 with the key, 401 without");
+await keyed.stop("SIGTERM");
+rmSync(keysDir, { recursive: true, force: true });
 await fake.stop();
+await receiver.stop();
 
 if (failures.length) {
   console.error(`${failures.length} smoke check(s) failed`);

@@ -1,5 +1,5 @@
 // createApp(deps): the one Hono app, composed of feature sub-apps; no side effects.
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import type { Config } from "./config/index.ts";
 import { createAnthropicRoutes } from "./features/anthropic/routes.ts";
 import { createNativeChatRoutes } from "./features/chat/routes.ts";
@@ -10,7 +10,7 @@ import type { ExtraModel } from "./features/openai/translate/index.ts";
 import { createPassthroughRoutes } from "./features/passthrough/routes.ts";
 import { ollamaErrors } from "./http/error-handler.ts";
 import type { Logger } from "./log.ts";
-import { createProxyMetrics } from "./metrics/proxy-metrics.ts";
+import { createProxyMetrics, type ProxyMetrics } from "./metrics/proxy-metrics.ts";
 import { allowedHosts } from "./middleware/allowed-hosts.ts";
 import { bodyIntake } from "./middleware/body-intake.ts";
 import { clientLimit } from "./middleware/client-limit.ts";
@@ -18,6 +18,8 @@ import { cors } from "./middleware/cors.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { requestGuard } from "./middleware/request-guard.ts";
 import type { ModelService } from "./models/types.ts";
+import type { EventBus } from "./observe/event-bus.ts";
+import type { Tracing } from "./observe/tracing.ts";
 import type { AgentStage } from "./pipeline/agent-stage.ts";
 import type { PipelineDeps } from "./pipeline/run-turn.ts";
 import type { AppEnv } from "./types.ts";
@@ -34,11 +36,15 @@ export interface AppDeps {
   /** Feature sub-apps mounted before the pass-through (model management, plugins). */
   features: Hono<AppEnv>[];
   /** Extra /health sections and agent counts. */
-  health: Pick<HealthDeps, "agents" | "sections">;
+  health: Pick<HealthDeps, "agents" | "sections" | "serversDown">;
   /** Entries listed by /v1/models beside the installed models (aliases). */
   extraModels: () => ExtraModel[];
   /** Aborted when the shutdown grace period is over: streams still running end with its reason. */
   stop?: AbortSignal;
+  /** Metrics, traces and the event stream, shared with model management (pulls) and agents. */
+  observe?: { metrics: ProxyMetrics; tracing: Tracing | null; events: EventBus };
+  /** AUTH=keys: the key check (src/auth), after CORS so preflights need none, before bodies are read. */
+  auth?: MiddlewareHandler<AppEnv>;
 }
 
 const MB = 2 ** 20;
@@ -46,7 +52,7 @@ const MB = 2 ** 20;
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { config, upstream } = deps;
   const app = new Hono<AppEnv>();
-  const metrics = createProxyMetrics();
+  const metrics = deps.observe?.metrics ?? createProxyMetrics();
   app.use(
     requestContext({
       logger: deps.logger,
@@ -57,6 +63,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       basePath: config.basePath,
       upstreamUrl: upstream.baseUrl,
       stop: deps.stop,
+      tracing: deps.observe?.tracing,
+      events: deps.observe?.events,
     }),
   );
   app.use(requestGuard({ basePath: config.basePath }));
@@ -64,6 +72,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     app.use(clientLimit({ max: config.maxRequestsPerClient, basePath: config.basePath }));
   if (config.hostCheckEnabled) app.use(allowedHosts());
   app.use(cors(config.corsOrigins));
+  if (deps.auth) app.use(deps.auth);
   app.use(
     bodyIntake({
       inferenceBytes: config.maxBodyMb * MB,

@@ -7,17 +7,25 @@ import {
   createAgentRegistry,
 } from "./agents/index.ts";
 import { createApp } from "./app.ts";
+import { type Auth, createAuth } from "./auth/index.ts";
 import type { Config, LoadResult } from "./config/index.ts";
 import { type ConfigReloader, createConfigReloader } from "./config/reload.ts";
 import { type ConfigStore, createConfigStore } from "./config/store.ts";
+import { createAdminRoutes } from "./features/admin/routes.ts";
 import { createConfigRoutes } from "./features/config/routes.ts";
+import { createEventsRoutes } from "./features/events/routes.ts";
 import { createModelFeature, type ModelFeature } from "./features/models/index.ts";
 import { createPluginsRoutes } from "./features/plugins/routes.ts";
 import { createUiRoutes } from "./features/ui/routes.ts";
+import { createFleetClient, Fleet, fleetTable } from "./fleet/index.ts";
 import type { Logger } from "./log.ts";
+import { createProxyMetrics } from "./metrics/proxy-metrics.ts";
 import type { PullWaitTiming } from "./models/pull-wait.ts";
+import { EventBus } from "./observe/event-bus.ts";
+import { pullObserver } from "./observe/pull-observer.ts";
+import { createTracingFromConfig } from "./observe/tracing-config.ts";
 import { createAgentStage } from "./pipeline/agent-stage.ts";
-import { createUpstreamClient, type FetchLike, type UpstreamClient } from "./upstream/client.ts";
+import type { FetchLike, UpstreamClient } from "./upstream/client.ts";
 
 export interface ComposeInput {
   config: Config;
@@ -39,6 +47,12 @@ export interface ComposeInput {
     agentReloadDebounceMs?: number;
     agentIdleMs?: number;
     configReloadDebounceMs?: number;
+    /** How long finished spans wait to be sent in a batch (1 s; tests shorten it). */
+    traceExportDelayMs?: number;
+    /** Longest one export (with its retries) may take (10 s). */
+    traceExportTimeoutMs?: number;
+    /** AUTH=keys: how often keys are reloaded from the store and usage written to it. */
+    auth?: { refreshMs?: number; flushMs?: number };
   };
 }
 
@@ -47,25 +61,37 @@ export interface ComposedProxy {
   registry: AgentRegistry;
   models: ModelFeature;
   upstream: UpstreamClient;
+  /** The upstream servers (UPSTREAMS, or OLLAMA_URL as a fleet of one). */
+  fleet: Fleet;
   /** The configuration in force (a config file reload replaces it). */
   config: ConfigStore;
   /** Reads the config file again now (SIGHUP); false when the change was refused or there is no file. */
   reloadConfig(): boolean;
+  /** What GET /events subscribers read; anything may publish to it. */
+  events: EventBus;
+  /** With AUTH=keys: the key store, usage recorder and middleware; null with AUTH=off. */
+  auth: Auth | null;
   /** Background work once the server listens: reads the model list, warms WARM_MODELS up. */
   start(): Promise<void>;
-  /** Stops watching the agents folder and the config file, and stops warm-ups and pulls in flight. */
-  stop(): void;
+  /** Stops watching the agents folder and the config file, and stops warm-ups and pulls in flight; writes pending usage. */
+  stop(): Promise<void>;
 }
 
 export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> {
   const { config, logger } = input;
-  const upstream = createUpstreamClient({
-    baseUrl: config.ollamaUrl,
-    auth: config.ollamaAuth,
-    idleTimeoutMs: config.upstreamIdleTimeoutSeconds * 1000,
-    maxLineBytes: config.maxLineMb * 2 ** 20,
-    fetch: input.fetch,
+  // Observability: one record per request feeds the metrics, the request's span and the event stream.
+  const metrics = createProxyMetrics();
+  const events = new EventBus(() => metrics.llm.subscriberDropped());
+  const tracing = await createTracingFromConfig(config, input.version, (n) => metrics.llm.spansDropped(n), {
+    scheduledDelayMs: input.tuning?.traceExportDelayMs,
+    exportTimeoutMs: input.tuning?.traceExportTimeoutMs,
   });
+  const store = createConfigStore(config);
+  // Every upstream call goes through the fleet: one server (OLLAMA_URL) or the UPSTREAMS list, live.
+  const fleet = new Fleet({ current: store.current, logger, fetch: input.fetch });
+  store.subscribe((next) => fleet.apply(next));
+  const firstPoll = fleet.start();
+  const upstream = createFleetClient({ fleet, current: store.current, logger });
   const registry = createAgentRegistry({
     dir: config.agentsDir,
     logger,
@@ -76,8 +102,8 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     timeoutMs: config.agentTimeoutMs,
     memoryLimitMb: config.agentMemoryMb,
     idleMs: input.tuning?.agentIdleMs,
+    onEvent: (event) => events.publish(event),
   });
-  const store = createConfigStore(config);
   // Agent settings follow the file: every agent loads again with the new ones (requests in flight
   // keep the agents they started with).
   store.subscribe((next, previous) => {
@@ -102,8 +128,20 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     timing: input.tuning?.pullTiming,
     live: store.current,
     agentsCheck: (commands) => checkCommandChain(commands, registry.snapshot()),
+    pullObserver: pullObserver({ metrics: metrics.llm, events, tracing }),
   });
   const presets = () => models.core.presets();
+  // AUTH is read at start-up only (a restart setting): keys, policies and limits live in the store.
+  const auth =
+    config.auth === "keys"
+      ? await createAuth({
+          settings: config,
+          logger,
+          // Presets and aliases are judged by the model they run.
+          resolve: (model) => models.service.resolve(models.service.preset?.(model)?.preset.model ?? model),
+          tuning: input.tuning?.auth,
+        })
+      : null;
   const app = createApp({
     config,
     logger,
@@ -117,28 +155,46 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
       unknownCommand: () => store.current().unknownCommand,
     }),
     models: models.service,
-    health: { agents: () => registry.counts(), sections: { models: models.health } },
+    health: {
+      agents: () => registry.counts(),
+      sections: {
+        models: models.health,
+        upstreams: () => fleetTable(fleet),
+        ...(auth ? { auth: auth.health } : {}),
+      },
+      serversDown: () => fleetTable(fleet).servers.filter((s) => s.state === "down").length,
+    },
     extraModels: models.extraModels,
     features: [
       models.routes,
       createPluginsRoutes({ registry, presets }),
       createConfigRoutes({ store, presets }),
+      createEventsRoutes({ events, buffer: config.eventsBuffer }),
+      ...(auth ? [createAdminRoutes({ store: auth.store })] : []),
       createUiRoutes({ basePath: config.basePath }),
     ],
+    auth: auth?.middleware,
     stop: input.stop,
+    observe: { metrics, tracing, events },
   });
   return {
     app,
     registry,
     models,
     upstream,
+    fleet,
     config: store,
     reloadConfig: () => reloader?.reload() ?? false,
-    start: () => models.start(),
-    stop() {
+    events,
+    auth,
+    start: () => firstPoll.then(() => models.start()),
+    async stop() {
+      fleet.stop();
       reloader?.close();
       registry.close();
       models.stop();
+      void tracing?.shutdown();
+      await auth?.close();
     },
   };
 }

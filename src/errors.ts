@@ -15,6 +15,8 @@ export class ProxyError extends Error {
   ) {
     super(message);
   }
+  /** Sent as Retry-After with the error response (a full fleet queue). */
+  retryAfterSeconds?: number;
 }
 
 /**

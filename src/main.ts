@@ -1,4 +1,5 @@
 // Starts the proxy: config → logger → the composed proxy → Bun.serve, then waits for a stop signal.
+import { runKeysCommand } from "./auth/cli.ts";
 import { composeProxy } from "./compose.ts";
 import { loadConfig } from "./config/index.ts";
 import { probeUpstream } from "./features/health/probe.ts";
@@ -8,6 +9,9 @@ import { installGracefulStop } from "./shutdown.ts";
 import { PROXY_VERSION } from "./version.ts";
 
 export async function main(): Promise<void> {
+  // `keys create|list|revoke|usage`: the same entry (and binary) manages the key store, then exits.
+  if (process.argv[2] === "keys")
+    process.exit(await runKeysCommand(process.argv.slice(3), process.env, process.cwd()));
   const loadInput = {
     argv: process.argv.slice(2),
     env: process.env,
@@ -31,7 +35,7 @@ export async function main(): Promise<void> {
 
   // Aborted when the shutdown grace period is over: streams still running end with its reason.
   const cutStreams = new AbortController();
-  const { app, registry, upstream, start, stop, reloadConfig } = await composeProxy({
+  const { app, registry, upstream, start, stop, reloadConfig, auth } = await composeProxy({
     config,
     logger,
     version: PROXY_VERSION,
@@ -53,11 +57,17 @@ export async function main(): Promise<void> {
     upstream: config.ollamaUrl,
     upstreamAuth: config.ollamaAuth ? "basic" : "none",
     configFile: config.configFile || null,
+    auth: auth ? "keys" : "off",
     version: PROXY_VERSION,
     startupMs: Math.round(performance.now()),
     fetchLimit: process.env.BUN_CONFIG_MAX_HTTP_REQUESTS ?? "256 (Bun default)",
     agents: registry.counts(),
   });
+  if (config.auth === "off" && !isLoopback(config.host))
+    logger.warn(
+      "AUTH=off while listening beyond loopback: anyone who can reach this port can use every model, pull and delete models. Set AUTH=keys and create keys with `ollama-smart-proxy keys create`",
+      { host: config.host },
+    );
   // Warm-up runs in the background: the proxy serves while configured models load.
   void start();
   // Say at once whether Ollama answers: the commonest first-run problem is a wrong OLLAMA_URL.
@@ -84,6 +94,10 @@ export async function main(): Promise<void> {
 function fail(message: string, code = 2): never {
   for (const line of message.split("\n")) process.stderr.write(`ollama-smart-proxy: ${line}\n`);
   process.exit(code);
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || host === "[::1]" || host.startsWith("127.");
 }
 
 function formatHost(host: string): string {

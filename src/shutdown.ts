@@ -17,7 +17,7 @@ export function installGracefulStop(opts: {
   /** Runs once when stopping starts (e.g. stop watching the agents folder). */
   onStop?: () => void;
   /** Runs once the server is drained or the grace period is over, just before exit. */
-  beforeExit?: () => void;
+  beforeExit?: () => void | Promise<void>;
   /** Ends the streams still running with an error frame carrying `reason` (the relay's stop signal). */
   cutStreams?: (reason: ProxyError) => void;
 }): void {
@@ -50,7 +50,11 @@ export function installGracefulStop(opts: {
       const message = stoppedMessage(`the ${graceSeconds} s grace period (SHUTDOWN_GRACE) is over`);
       await closeAll(message, Promise.race([drained, Bun.sleep(FLUSH_MS)]));
     }
-    opts.beforeExit?.();
+    try {
+      await opts.beforeExit?.();
+    } catch (error) {
+      logger.error("stopping: cleanup failed", { error: String(error) });
+    }
     logger.info("stopped");
     process.exit(0);
   };

@@ -5,10 +5,13 @@ export const WORKLOAD_IDS = [
   "ceiling",
   "requests",
   "v1-requests",
+  "auth-requests",
   "streaming",
   "ttfb",
+  "tracing",
   "many-streams",
   "startup",
+  "fleet",
 ] as const;
 export type WorkloadId = (typeof WORKLOAD_IDS)[number];
 

@@ -17,10 +17,11 @@ export interface LoadCase {
   warmup: string;
   /** The process whose CPU is charged to this case (the proxy in between), or null for direct. */
   pid: number | null;
+  headers?: Record<string, string>;
 }
 
 export function loadCase(spec: LoadCase): Case<LoadSample> {
-  const job = { url: spec.url, body: spec.body, connections: spec.connections };
+  const job = { url: spec.url, body: spec.body, connections: spec.connections, headers: spec.headers };
   return {
     label: spec.label,
     warm: () => runWrk({ ...job, duration: spec.warmup }),

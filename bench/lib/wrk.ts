@@ -23,6 +23,8 @@ export interface WrkJob {
   connections: number;
   duration: string;
   threads?: number;
+  /** Extra request headers (an API key for AUTH=keys). */
+  headers?: Record<string, string>;
 }
 
 const scriptDir = mkdtempSync(path.join(tmpdir(), "bench-wrk-"));
@@ -39,14 +41,17 @@ function done(summary, latency, requests)
 end
 `;
 
-function luaScript(body: unknown): string {
+function luaScript(body: unknown, headers: Record<string, string> = {}): string {
   const file = path.join(scriptDir, `job-${scriptCount++}.lua`);
+  const extra = Object.entries(headers)
+    .map(([name, value]) => `wrk.headers["${name}"] = [==[${value}]==]\n`)
+    .join("");
   const head =
     body === undefined
       ? 'wrk.method = "GET"\n'
       : // A Lua long bracket holds the JSON verbatim (no escaping); the level just must not occur in it.
         `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = [==[${JSON.stringify(body)}]==]\n`;
-  writeFileSync(file, head + DONE_HOOK);
+  writeFileSync(file, head + extra + DONE_HOOK);
   return file;
 }
 
@@ -59,7 +64,7 @@ export async function runWrk(job: WrkJob): Promise<WrkResult> {
     "--timeout",
     "30s",
     "-s",
-    luaScript(job.body),
+    luaScript(job.body, job.headers),
     job.url,
   ];
   const proc = Bun.spawn(args, { stdout: "pipe", stderr: "pipe" });

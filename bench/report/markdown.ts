@@ -3,10 +3,13 @@ import type { BenchConfig } from "../lib/config.ts";
 import type { MachineInfo } from "../lib/machine.ts";
 import { n, table } from "./format.ts";
 import {
+  authRequestsSection,
+  fleetSection,
   manyStreamsSection,
   requestsSection,
   startupSection,
   streamingSection,
+  tracingSection,
   ttfbSection,
   v1RequestsSection,
 } from "./sections.ts";
@@ -32,10 +35,13 @@ export function renderMarkdown(
   if (cfg.only) out.push(`Partial run: BENCH_ONLY=${cfg.only.join(",")}.`, "");
   if (s.requests) out.push(...requestsSection(s.requests));
   if (s.v1Requests) out.push(...v1RequestsSection(s.v1Requests));
+  if (s.authRequests) out.push(...authRequestsSection(s.authRequests));
   if (s.streaming) out.push(...streamingSection(s.streaming, cfg));
   if (s.ttfb) out.push(...ttfbSection(s.ttfb));
+  if (s.tracing) out.push(...tracingSection(s.tracing));
   if (s.manyStreams) out.push(...manyStreamsSection(s.manyStreams, cfg));
   if (s.startup) out.push(...startupSection(s.startup, s.rssAfterLoadMb ?? {}, cfg));
+  if (s.fleet) out.push(...fleetSection(s.fleet, cfg));
   const judged = targets.filter((t) => t.status !== "not run");
   const skipped = targets.length - judged.length;
   out.push(

@@ -1,5 +1,8 @@
 // One markdown table per workload; each takes that workload's summary and the run's knobs.
 import type { BenchConfig } from "../lib/config.ts";
+import { AUTH_CONNECTIONS, AUTH_OFF } from "../workloads/auth-requests.ts";
+import { FLEET_CONNECTIONS, ONE_UPSTREAM } from "../workloads/fleet.ts";
+import { TRACING_CONNECTIONS, TRACING_OFF } from "../workloads/tracing.ts";
 import { NATIVE_ROUTE, V1_CONNECTIONS } from "../workloads/v1-requests.ts";
 import { n, name, table } from "./format.ts";
 import type { Summary } from "./summary.ts";
@@ -67,6 +70,32 @@ export function v1RequestsSection(v: Has<"v1Requests">): string[] {
         String(row.errors),
       ]),
     ),
+    "",
+  ];
+}
+
+export function authRequestsSection(a: Has<"authRequests">): string[] {
+  const head = [
+    `### 1c. Non-streaming \`/api/chat\`, \`AUTH=keys\` (a key with a model glob and an rpm limit) vs \`AUTH=off\`, ${AUTH_CONNECTIONS} connections`,
+    "",
+  ];
+  if ("missing" in a) return [...head, String(a.missing), ""];
+  return [
+    ...head,
+    table(
+      ["proxy", "req/s", "p50 ms", "p99 ms", "proxy CPU µs/req", "CPU vs AUTH=off", "errors"],
+      Object.entries(a.rows).map(([label, row]) => [
+        label,
+        n(row.rps),
+        n(row.p50Ms, 2),
+        n(row.p99Ms, 2),
+        n(row.cpuUsPerRequest, 0),
+        label === AUTH_OFF ? "—" : `${n(row.cpuVsReference, 2)}×`,
+        String(row.errors),
+      ]),
+    ),
+    "",
+    `req/s with keys ÷ without, median of the rounds: ${n(a.rpsVsOff, 2)}×`,
     "",
   ];
 }
@@ -189,4 +218,61 @@ export function startupSection(
     `Compiled binary: ${s.binaryBytes === null ? "not built" : `${n(s.binaryBytes / 2 ** 20, 1)} MB`}.`,
     "",
   ];
+}
+
+export function tracingSection(t: Has<"tracing">): string[] {
+  return [
+    `### 7. Non-streaming \`/api/chat\` with OpenTelemetry tracing on and off, ${TRACING_CONNECTIONS} connections`,
+    "",
+    table(
+      ["case", "req/s", "p50 ms", "p99 ms", "proxy CPU µs/req", "CPU vs off", "errors"],
+      Object.entries(t.rows).map(([label, row]) => [
+        label,
+        n(row.rps),
+        n(row.p50Ms, 2),
+        n(row.p99Ms, 2),
+        n(row.cpuUsPerRequest, 0),
+        label === TRACING_OFF ? "—" : `${n(row.cpuVsReference, 2)}×`,
+        String(row.errors),
+      ]),
+    ),
+    "",
+    `Tracing on ÷ off, req/s: ${n(t.rpsVsOff, 2)}×. Spans received by the local OTLP receiver: ${t.spansReceived}; dropped by the proxy: ${t.spansDropped}.`,
+    "",
+  ];
+}
+
+export function fleetSection(f: Has<"fleet">, cfg: BenchConfig): string[] {
+  const out = [
+    `### 8. Fleet: the proxy in front of three upstreams vs one, ${FLEET_CONNECTIONS} connections`,
+    "",
+  ];
+  if ("missing" in f.cpu) out.push(String(f.cpu.missing), "");
+  else
+    out.push(
+      table(
+        ["subject", "req/s", "p50 ms", "p99 ms", "proxy CPU µs/req", "CPU vs one upstream", "errors"],
+        Object.entries(f.cpu).map(([label, row]) => [
+          label,
+          n(row.rps),
+          n(row.p50Ms, 2),
+          n(row.p99Ms, 2),
+          n(row.cpuUsPerRequest, 0),
+          label === ONE_UPSTREAM ? "—" : `${n(row.cpuVsReference, 2)}×`,
+          String(row.errors),
+        ]),
+      ),
+      "",
+    );
+  const s = f.streams;
+  out.push(
+    `${cfg.slowStreams} slow streams (${cfg.slowChunks} chunks, ${cfg.slowGapMs} ms apart) through the fleet: ` +
+      ("missing" in s
+        ? s.missing
+        : `${s.completed} completed, ${s.errors} errors${s.errors ? ` (${s.errorSamples[0] ?? ""})` : ""}, ` +
+          `streams per upstream at peak ${s.upstreamStreamsPeak.join(" / ")}, peak RSS ${n(s.peakRssMb, 1)} MB, ` +
+          `${n(s.wallMs / 1000, 2)} s.`),
+    "",
+  );
+  return out;
 }

@@ -77,6 +77,24 @@ export function summarizeCpuPerRequest(
   return rows;
 }
 
+/** req/s of the other case ÷ `reference`'s within each round, median over rounds (two cases). */
+export function rpsRatio(samples: Samples<LoadSample>, reference: string): number {
+  const other = Object.keys(samples).find((label) => label !== reference) ?? reference;
+  return perRound(samples, other, reference, (a, b) => a.rps / b.rps);
+}
+
+/** AUTH=keys against AUTH=off: the per-request rows, and req/s of keys ÷ off within each round. */
+export function summarizeAuthRequests(
+  samples: Samples<LoadSample>,
+  off: string,
+  keys: string,
+): { rows: Record<string, CpuPerRequestRow>; rpsVsOff: number } {
+  return {
+    rows: summarizeCpuPerRequest(samples, off),
+    rpsVsOff: perRound(samples, keys, off, (a, b) => a.rps / b.rps),
+  };
+}
+
 /** Ratio of added p50 latencies within each round: (label − direct) ÷ (floor − direct). */
 export function addedLatencyVsFloor(samples: Samples<LoadSample>, label: string): number {
   const direct = samples.direct ?? [];

@@ -1,5 +1,7 @@
 // The issue's targets, each a ratio or limit from this one run, judged met / not met / missing.
 // A target whose workload BENCH_ONLY left out is "not run".
+
+import { THREE_UPSTREAMS } from "../workloads/fleet.ts";
 import type { ManyStreamsEntry } from "../workloads/many-streams.ts";
 import type { StartupEntry } from "../workloads/startup.ts";
 import { V1_ROUTE } from "../workloads/v1-requests.ts";
@@ -34,6 +36,14 @@ function v1CpuRatio(summary: Summary): TargetCheck {
   if (!rows) return notRun(target);
   if ("missing" in rows) return { target, measured: String(rows.missing), status: "missing" };
   return ratio(target, rows[V1_ROUTE]?.cpuVsReference, 1.5);
+}
+
+function authRatio(summary: Summary): TargetCheck {
+  const target = "non-streaming /api/chat req/s with AUTH=keys ≥ 0.9 × AUTH=off (c64)";
+  const a = summary.authRequests;
+  if (!a) return notRun(target);
+  if ("missing" in a) return { target, measured: String(a.missing), status: "missing" };
+  return ratio(target, a.rpsVsOff, 0.9, true);
 }
 
 function manyStreams(summary: Summary, name: "proxy" | "binary", n: number): TargetCheck[] {
@@ -87,6 +97,31 @@ function startup(summary: Summary, name: "proxy" | "binary"): TargetCheck[] {
   ];
 }
 
+const tracingTarget =
+  "non-streaming /api/chat at c64 with tracing on (all sampled): req/s ≥ 0.85 × tracing off";
+
+function fleet(summary: Summary, n: number): TargetCheck[] {
+  const cpu = "fleet of three: routing CPU/request ≤ 1.10 × one upstream's (same proxy, c64)";
+  const streams = `${n} streams over three upstreams: all complete, zero errors`;
+  const f = summary.fleet;
+  if (!f) return [notRun(cpu), notRun(streams)];
+  const cpuCheck =
+    "missing" in f.cpu
+      ? { target: cpu, measured: String(f.cpu.missing), status: "missing" as const }
+      : ratio(cpu, f.cpu[THREE_UPSTREAMS]?.cpuVsReference, 1.1);
+  if ("missing" in f.streams)
+    return [cpuCheck, { target: streams, measured: f.streams.missing, status: "missing" }];
+  const s = f.streams;
+  return [
+    cpuCheck,
+    {
+      target: streams,
+      measured: `${s.completed} completed, ${s.errors} errors; peaks per upstream ${s.upstreamStreamsPeak.join("/")}`,
+      status: s.completed === n && s.errors === 0 ? "met" : "not met",
+    },
+  ];
+}
+
 export function checkTargets(summary: Summary, streams: number): TargetCheck[] {
   const requests = summary.requests;
   const throughput = "non-streaming /api/chat at c64: req/s ≥ 0.9 × floor's";
@@ -96,7 +131,9 @@ export function checkTargets(summary: Summary, streams: number): TargetCheck[] {
     requests ? ratio(throughput, requests.c64.proxy?.rpsVsFloor, 0.9, true) : notRun(throughput),
     requests ? ratio(latency, requests.addedP50VsFloor, 1.2) : notRun(latency),
     v1CpuRatio(summary),
+    authRatio(summary),
     summary.ttfb ? ratio(ttfb, summary.ttfb.addedVsFloor, 1.2) : notRun(ttfb),
+    summary.tracing ? ratio(tracingTarget, summary.tracing.rpsVsOff, 0.85, true) : notRun(tracingTarget),
     streamRatio(summary, "proxy", "streaming fast path CPU/chunk ≤ 1.2 × floor's", 1.2),
     streamRatio(
       summary,
@@ -109,5 +146,6 @@ export function checkTargets(summary: Summary, streams: number): TargetCheck[] {
     ...manyStreams(summary, "binary", streams),
     ...startup(summary, "proxy"),
     ...startup(summary, "binary"),
+    ...fleet(summary, streams),
   ];
 }

@@ -1,4 +1,5 @@
 // The replies the proxy writes itself: /help, /help <agent>, and the answer to an unknown command.
+import { editDistance } from "../edit-distance.ts";
 import { MAX_CHAIN_LENGTH } from "./chain-rules.ts";
 import type { AgentSnapshot, LoadedAgent } from "./snapshot.ts";
 
@@ -68,17 +69,4 @@ function closest(name: string, snapshot: AgentSnapshot): string | null {
     if (d < bestDistance) [best, bestDistance] = [agent.name, d];
   }
   return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      next[j] = Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + cost);
-    }
-    row = next;
-  }
-  return row[b.length] ?? 0;
 }

@@ -51,7 +51,14 @@ export interface RegistryOptions {
   memoryLimitMb?: number;
   /** Quiet time after which an agent's worker ends until its next request (saves ~2 MB each). */
   idleMs?: number;
+  /** Told of each file loaded or failed and of each finished pass (the event stream). */
+  onEvent?: (event: AgentEvent) => void;
 }
+
+export type AgentEvent =
+  | { type: "agent.loaded"; name: string; file: string; loadMs: number }
+  | { type: "agent.failed"; file: string; error: string }
+  | { type: "agents.reloaded"; loaded: string[]; failed: number };
 
 /** How long a replaced agent's worker stays for requests that took the snapshot before the reload. */
 const RELOAD_LINGER_MS = 10_000;
@@ -116,8 +123,13 @@ export function createAgentRegistry(opts: RegistryOptions): AgentRegistry {
         release(entry.previous);
         entry.previous = null;
         publish();
-        if (outcome.kind === "failed")
+        if (outcome.kind === "failed") {
           logger.warn("agent failed to load", { file: entry.file, error: outcome.failure.error });
+          opts.onEvent?.({ type: "agent.failed", file: entry.file, error: outcome.failure.error });
+        } else {
+          const { name, loadMs } = outcome.agent;
+          opts.onEvent?.({ type: "agent.loaded", name, file: entry.file, loadMs });
+        }
       }),
     );
     if (id !== pass || closed) return;
@@ -125,11 +137,13 @@ export function createAgentRegistry(opts: RegistryOptions): AgentRegistry {
     for (const name of Object.keys(settings)) {
       if (!current.get(name)) logger.warn("settings given for an agent that is not loaded", { agent: name });
     }
+    const loaded = current.list().map((a) => a.name);
     logger.info(id === 1 ? "agents loaded" : "agents reloaded", {
       dir: opts.dir,
-      loaded: current.list().map((a) => a.name),
+      loaded,
       failed: current.failed().length,
     });
+    opts.onEvent?.({ type: "agents.reloaded", loaded, failed: current.failed().length });
   }
 
   function reload(): Promise<void> {

@@ -1,18 +1,5 @@
 // "did you mean" for unknown config keys: the closest known key by edit distance, if close enough.
-
-/** Levenshtein distance, one row at a time (keys are short). */
-export function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      next[j] = Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + cost);
-    }
-    row = next;
-  }
-  return row[b.length] ?? 0;
-}
+import { editDistance } from "../edit-distance.ts";
 
 /** Compared as lower case with `_` read as `-`, so `OLLAMA_URL` and `ollama_url` find `ollama-url`. */
 const normal = (s: string) => s.toLowerCase().replaceAll("_", "-");

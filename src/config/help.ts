@@ -10,6 +10,7 @@ export function helpText(version: string): string {
     `ollama-smart-proxy ${version} — a drop-in Ollama base URL with agents, on-demand models and /v1`,
     "",
     "Usage: ollama-smart-proxy [options]",
+    "       ollama-smart-proxy keys create|list|revoke|usage ...   (API keys for AUTH=keys; keys --help)",
     "Every option can also be set by its environment variable, or in the --config file under its flag",
     "name without the dashes (ollama-url: ..., model-aliases: as a map, lists as lists).",
     "Precedence: flag > environment variable > config file > default.",

@@ -129,6 +129,12 @@ function finishConfig(
   // A name is a preset or an alias: one request cannot mean both.
   const clash = Object.keys(presets).find((name) => Object.hasOwn(settings.modelAliases, name));
   if (clash) return { error: `presets.${clash}: is also a model alias (MODEL_ALIASES); rename one of them` };
+  const target = settings.fleetPullTarget;
+  const names = settings.upstreams.map((u) => u.name);
+  if (target && !names.includes(target) && !(names.length === 0 && target === "default"))
+    return {
+      error: `invalid FLEET_PULL_TARGET=${JSON.stringify(target)}: expected the name of a server in UPSTREAMS (${names.join(", ") || "none: only OLLAMA_URL, named default"})`,
+    };
   const loopback = isLoopbackHost(settings.host);
   const upstream = splitCredentials(settings.ollamaUrl);
   return Object.freeze({

@@ -9,7 +9,9 @@ import {
   modelNameSetting,
 } from "./model-settings.ts";
 import { normaliseOllamaUrl, redactOllamaUrl } from "./ollama-url.ts";
+import { httpUrlOrEmpty, otelHeaders, ratio } from "./otel-settings.ts";
 import { boolean, integer, list, oneOf, setting, text } from "./setting-types.ts";
+import { upstreamsFileForm, upstreamsSetting } from "./upstreams.ts";
 
 const basePath = z
   .string()
@@ -41,6 +43,79 @@ export const SETTINGS = {
     help: "Upstream Ollama: host, host:port, :port or URL with optional path prefix (as OLLAMA_HOST); user:pass@ is sent as Basic auth",
     schema: ollamaUrl,
     redact: redactOllamaUrl,
+  }),
+  upstreams: setting({
+    env: "UPSTREAMS",
+    flag: "--upstreams",
+    default: "",
+    help: "Ollama servers of a fleet, name=url,... (the file also takes max-concurrent and weight per server); empty = OLLAMA_URL alone",
+    schema: upstreamsSetting(),
+    live: true,
+    file: upstreamsFileForm(),
+  }),
+  fleetPollMs: setting({
+    env: "FLEET_POLL_MS",
+    flag: "--fleet-poll-ms",
+    default: "5000",
+    help: "Interval at which each upstream's models (/api/tags), loaded models (/api/ps) and health are read",
+    schema: integer(100, 3_600_000),
+    live: true,
+  }),
+  fleetAffinity: setting({
+    env: "FLEET_AFFINITY",
+    flag: "--fleet-affinity",
+    default: "false",
+    help: "Send a conversation back to the upstream that answered its first turns (its prompt cache), when that one can take it",
+    schema: boolean(),
+    live: true,
+  }),
+  fleetPullTarget: setting({
+    env: "FLEET_PULL_TARGET",
+    flag: "--fleet-pull-target",
+    default: "",
+    help: "Upstream that pulls on demand and un-targeted /api/pull go to; empty = the least loaded healthy one",
+    schema: text(),
+    live: true,
+  }),
+  fleetQueueMax: setting({
+    env: "FLEET_QUEUE_MAX",
+    flag: "--fleet-queue-max",
+    default: "1000",
+    help: "Requests that may wait for an upstream at its max-concurrent; one more gets 503 with Retry-After",
+    schema: integer(0, 1_000_000),
+    live: true,
+  }),
+  fleetQueueWaitMs: setting({
+    env: "FLEET_QUEUE_WAIT_MS",
+    flag: "--fleet-queue-wait-ms",
+    default: "60000",
+    help: "Longest a request waits in that queue before it gets 503 with Retry-After",
+    schema: integer(1, 86_400_000),
+    live: true,
+  }),
+  fleetHeadersTimeoutMs: setting({
+    env: "FLEET_HEADERS_TIMEOUT_MS",
+    flag: "--fleet-headers-timeout-ms",
+    default: "0",
+    help: "Inference that gets no response headers from an upstream this long fails over to the next one; 0 = wait (model loads are silent)",
+    schema: integer(0, 86_400_000),
+    live: true,
+  }),
+  fleetBreakerFailures: setting({
+    env: "FLEET_BREAKER_FAILURES",
+    flag: "--fleet-breaker-failures",
+    default: "3",
+    help: "Failures in a row (connection errors, timeouts, 5xx, failed health checks) that open an upstream's circuit breaker",
+    schema: integer(1, 1000),
+    live: true,
+  }),
+  fleetBreakerBackoffMs: setting({
+    env: "FLEET_BREAKER_BACKOFF_MS",
+    flag: "--fleet-breaker-backoff-ms",
+    default: "1000",
+    help: "First wait before an open breaker lets one probe through (half-open); doubles per failed probe up to 60 s",
+    schema: integer(10, 600_000),
+    live: true,
   }),
   host: setting({
     env: "PROXY_HOST",
@@ -338,7 +413,109 @@ export const SETTINGS = {
     help: "Memory budget of each agent's worker; an agent that grows past it is restarted and its requests fail",
     schema: integer(16, 65_536),
   }),
+  // Observability: OpenTelemetry traces (off unless an endpoint is set) and the live event stream.
+  otelEndpoint: setting({
+    env: "OTEL_EXPORTER_OTLP_ENDPOINT",
+    flag: "--otel-endpoint",
+    default: "",
+    help: "OTLP/HTTP collector base URL (traces go to <url>/v1/traces); empty = no tracing unless OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set",
+    schema: httpUrlOrEmpty(),
+  }),
+  otelTracesEndpoint: setting({
+    env: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+    flag: "--otel-traces-endpoint",
+    default: "",
+    help: "OTLP/HTTP traces URL, used as it is (wins over OTEL_EXPORTER_OTLP_ENDPOINT)",
+    schema: httpUrlOrEmpty(),
+  }),
+  otelHeaders: setting({
+    env: "OTEL_EXPORTER_OTLP_HEADERS",
+    flag: "--otel-headers",
+    default: "",
+    help: "Headers sent to the collector, key=value pairs separated by commas (values percent-encoded); never logged",
+    schema: otelHeaders(),
+    redact: () => "(hidden)",
+  }),
+  otelServiceName: setting({
+    env: "OTEL_SERVICE_NAME",
+    flag: "--otel-service-name",
+    default: "ollama-smart-proxy",
+    help: "service.name of the proxy's spans",
+    schema: text().pipe(z.string().min(1, { error: "expected a service name" })),
+  }),
+  otelSampler: setting({
+    env: "OTEL_TRACES_SAMPLER",
+    flag: "--otel-sampler",
+    default: "parentbased_always_on",
+    help: "Which requests are traced: always_on, always_off, traceidratio, or parentbased_ each of those (follow an incoming traceparent's choice)",
+    schema: oneOf([
+      "always_on",
+      "always_off",
+      "traceidratio",
+      "parentbased_always_on",
+      "parentbased_always_off",
+      "parentbased_traceidratio",
+    ]),
+  }),
+  otelSamplerArg: setting({
+    env: "OTEL_TRACES_SAMPLER_ARG",
+    flag: "--otel-sampler-arg",
+    default: "1",
+    help: "The ratio of requests traced by the traceidratio samplers, 0 to 1",
+    schema: ratio(),
+  }),
+  otelCaptureContent: setting({
+    env: "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT",
+    flag: "--otel-capture-content",
+    default: "false",
+    help: "Put prompt and completion text in spans (gen_ai.input.messages, gen_ai.output.messages); off, as the text may be private",
+    schema: boolean(),
+  }),
+  eventsBuffer: setting({
+    env: "EVENTS_BUFFER",
+    flag: "--events-buffer",
+    default: "1024",
+    help: "Events GET /events holds for one subscriber that reads slowly; past that the subscriber is dropped",
+    schema: integer(16, 1_000_000),
+  }),
+  // Keys, per-key policy and usage (src/auth): off by default, as Ollama.
+  auth: setting({
+    env: "AUTH",
+    flag: "--auth",
+    default: "off",
+    help: "off (anyone who can reach the proxy may use it, as Ollama) or keys (every route but /health/live needs an API key)",
+    schema: oneOf(["off", "keys"] as const),
+  }),
+  databaseUrl: setting({
+    env: "DATABASE_URL",
+    flag: "--database-url",
+    default: "./data/proxy.sqlite",
+    help: "Where keys and usage are kept: a SQLite file (relative to the working directory) or a postgres:// URL shared by replicas",
+    schema: text().pipe(z.string().min(1, { error: "expected a file path or a postgres:// URL" })),
+    redact: redactUrlPassword,
+  }),
+  authSecret: setting({
+    env: "AUTH_SECRET",
+    flag: "--auth-secret",
+    default: "",
+    help: "Secret the stored key hashes are keyed with; empty = a file made once in the database's folder (replicas sharing PostgreSQL need the same one)",
+    schema: text(),
+    redact: () => "***",
+  }),
+  redisUrl: setting({
+    env: "REDIS_URL",
+    flag: "--redis-url",
+    default: "",
+    help: "redis:// URL for rate-limit and concurrency counters shared by replicas; empty = counted in each process",
+    schema: text(),
+    redact: redactUrlPassword,
+  }),
 } as const;
+
+/** A URL as an error message may echo it: the password replaced. */
+function redactUrlPassword(raw: string): string {
+  return raw.replace(/\/\/([^:/@]*):[^@/]*@/, "//$1:***@");
+}
 
 export type SettingKey = keyof typeof SETTINGS;
 export type Settings = { readonly [K in SettingKey]: z.output<(typeof SETTINGS)[K]["schema"]> };

@@ -7,18 +7,11 @@ import {
   openAIErrorResponse,
   type ProxyError,
 } from "../errors.ts";
-
-export type Dialect = "ollama" | "openai" | "anthropic";
+import { dialectOf } from "./dialect.ts";
 
 /** The path without the base path; a path outside it is returned as it is. */
 export function routeOf(path: string, basePath: string): string {
   return basePath && path.startsWith(basePath) ? path.slice(basePath.length) || "/" : path;
-}
-
-export function dialectOf(route: string): Dialect {
-  if (route === "/v1/messages" || route.startsWith("/v1/messages/")) return "anthropic";
-  if (route === "/v1" || route.startsWith("/v1/")) return "openai";
-  return "ollama";
 }
 
 export function errorResponseFor(route: string, err: ProxyError, requestId?: string): Response {
@@ -27,7 +20,8 @@ export function errorResponseFor(route: string, err: ProxyError, requestId?: str
       return anthropicErrorResponse(err, requestId);
     case "openai":
       return openAIErrorResponse(err);
-    case "ollama":
+    default:
+      // The proxy's own routes (/health, /models...) answer errors as Ollama does.
       return ollamaErrorResponse(err.status, err.message);
   }
 }

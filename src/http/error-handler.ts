@@ -11,7 +11,11 @@ export const CLIENT_CLOSED = 499;
 export function errorHandler(render: (err: ProxyError) => Response): ErrorHandler<AppEnv> {
   return function renderError(err, c) {
     if (isAbortError(err) || c.req.raw.signal.aborted) return new Response(null, { status: CLIENT_CLOSED });
-    return render(toProxyError(err));
+    const proxyError = toProxyError(err);
+    const res = render(proxyError);
+    // A full queue (src/fleet/queue.ts) says when to try again, in every dialect.
+    if (proxyError.retryAfterSeconds) res.headers.set("retry-after", String(proxyError.retryAfterSeconds));
+    return res;
   };
 }
 

@@ -1,6 +1,7 @@
 // The proxy's own metrics, fed by the end of every request (the same record as the access line).
 import type { AccessRecord } from "../types.ts";
 import { OLLAMA_ROUTES } from "../wire/ollama.ts";
+import { createLlmMetrics, type LlmMetrics } from "./llm-metrics.ts";
 import { Counter, Gauge, Histogram, MetricsRegistry } from "./registry.ts";
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
@@ -26,6 +27,8 @@ export function routeLabel(path: string): string {
 
 export interface ProxyMetrics {
   registry: MetricsRegistry;
+  /** Tokens, first token, load and agent time per model; pulls; dropped spans and subscribers. */
+  llm: LlmMetrics;
   started(): void;
   finished(record: AccessRecord): void;
 }
@@ -59,8 +62,10 @@ export function createProxyMetrics(): ProxyMetrics {
       () => process.memoryUsage().rss,
     ),
   );
+  const llm = createLlmMetrics(registry);
   return {
     registry,
+    llm,
     started: () => {
       inFlight++;
     },
@@ -75,6 +80,7 @@ export function createProxyMetrics(): ProxyMetrics {
       if (r.bytes) bytes.inc(route, r.bytes);
       outcomes.inc(`outcome="${r.outcome}"`);
       for (const agent of r.agents ?? []) agents.inc(`agent="${agent}",outcome="${r.outcome}"`);
+      llm.finished(r);
     },
   };
 }

@@ -1,11 +1,20 @@
-// Gives every request an id and a bound logger, lifts Bun's idle cut-off while it runs, meters streamed
-// bodies and writes the one access record per request — the only place that record is assembled.
-import type { Context, MiddlewareHandler } from "hono";
-import { ProxyError } from "../errors.ts";
+// Gives every request an id, a bound logger and a probe, lifts Bun's idle cut-off while it runs,
+// meters streamed bodies and, once the answer is over, has the one request record assembled
+// (request-record.ts) — the only place that record is made.
+import type { MiddlewareHandler } from "hono";
+import { ProxyError, toProxyError } from "../errors.ts";
+import { dialectOf } from "../http/dialect.ts";
 import { CLIENT_CLOSED } from "../http/error-handler.ts";
 import type { Logger } from "../log.ts";
 import type { ProxyMetrics } from "../metrics/proxy-metrics.ts";
-import type { AccessRecord, AppEnv, Outcome, RequestScope } from "../types.ts";
+import { routeLabel } from "../metrics/proxy-metrics.ts";
+import type { EventBus } from "../observe/event-bus.ts";
+import { RequestProbe } from "../observe/probe.ts";
+import type { Tracing } from "../observe/tracing.ts";
+import { scanUsage } from "../observe/usage.ts";
+import type { AccessRecord, AppEnv, RequestScope } from "../types.ts";
+import { upstreamBrokeOff } from "../upstream/network-error.ts";
+import { assembleRecord } from "./request-record.ts";
 import { requestTimeoutSeconds } from "./request-timeout.ts";
 import { type Ending, isStreamedType, meter } from "./stream-meter.ts";
 
@@ -24,6 +33,10 @@ export interface RequestContextOptions {
   upstreamUrl: string;
   /** Aborted when the shutdown grace period is over: running streams end with its reason. */
   stop?: AbortSignal;
+  /** OpenTelemetry traces, when configured: a span per request, read from the record. */
+  tracing?: Tracing | null;
+  /** Request started/finished events for GET /events. */
+  events?: EventBus;
 }
 
 export function requestContext(opts: RequestContextOptions): MiddlewareHandler<AppEnv> {
@@ -33,7 +46,11 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
     const id = incoming && SAFE_ID.test(incoming) ? incoming : crypto.randomUUID();
     // The request Bun handed over: later middleware may wrap c.req.raw, Bun's timers know this one.
     const raw = c.req.raw;
-    let onEnds: Array<() => void> | undefined;
+    let onEnds: Array<(record: AccessRecord) => void> | undefined;
+    const route = c.req.path.slice(opts.basePath.length) || "/";
+    const span = opts.tracing?.begin(raw.headers, `${c.req.method} ${routeLabel(route)}`, {
+      "http.request.method": c.req.method,
+    });
     const scope: RequestScope = {
       id,
       startedAt: performance.now(),
@@ -42,9 +59,19 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
         onEnds ??= [];
         onEnds.push(fn);
       },
+      probe: new RequestProbe(span ?? null, opts.tracing?.captureContent ?? false),
     };
     c.set("request", scope);
     opts.metrics.started();
+    if (opts.events?.size)
+      opts.events.publish({
+        type: "request.started",
+        id,
+        method: c.req.method,
+        route,
+        dialect: dialectOf(route),
+        at: new Date().toISOString(),
+      });
     // Bun.serve cuts a connection idle for `idleTimeout` seconds, and a request waiting on a model load
     // is exactly that, so the request gets its own limit. Bun keeps that limit for the connection
     // after the answer, so the keep-alive value is put back at the end (else an idle keep-alive
@@ -52,8 +79,9 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
     c.env?.timeout?.(raw, whileRunning);
     const ended = (end: Ending) => {
       c.env?.timeout?.(raw, opts.idleTimeoutSeconds);
-      if (onEnds) for (const fn of onEnds) fn();
-      finish(c, scope, opts, end);
+      const record = assembleRecord(c, scope, opts, end);
+      if (onEnds) for (const fn of onEnds) fn(record);
+      span?.finish({ ...record, route: routeLabel(record.route) });
     };
     await next();
     if (c.error && !(c.error instanceof ProxyError) && c.res.status !== CLIENT_CLOSED) {
@@ -62,9 +90,31 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
     const agents = c.get("agents");
     c.res.headers.set("x-request-id", id);
     if (agents?.length) c.res.headers.set("x-agent-chain", agents.join(","));
+    const upstream = c.get("upstream");
+    if (upstream && !c.res.headers.has("x-upstream")) c.res.headers.set("x-upstream", upstream);
     const res = c.res;
-    if (res.body && isStreamedType(res.headers.get("content-type"))) {
-      c.res = meter(c, res, { ...opts, startedAt: scope.startedAt }, ended);
+    const contentType = res.headers.get("content-type");
+    if (res.body && isStreamedType(contentType)) {
+      c.res = meter(c, res, { ...opts, startedAt: scope.startedAt, probe: scope.probe }, ended);
+      return;
+    }
+    if (res.body && res.status === 200 && wantsUsage(scope.probe, route, contentType)) {
+      // Ollama's own one-object answer, relayed untouched: read (it arrives whole anyway) to find
+      // its counts in its last bytes, then sent on as the same bytes.
+      let bytes: Uint8Array;
+      try {
+        bytes = await res.bytes();
+      } catch (err) {
+        // Broken off before its end: nothing was sent yet, so the client gets a 502 saying so.
+        const failure = toProxyError(upstreamBrokeOff(opts.upstreamUrl, err));
+        c.res = Response.json({ error: failure.message }, { status: failure.status });
+        ended({ failure });
+        return;
+      }
+      const usage = scanUsage(bytes);
+      if (usage) scope.probe.usage(usage);
+      c.res = new Response(bytes, { status: res.status, statusText: res.statusText, headers: res.headers });
+      ended({ bytes: bytes.byteLength });
       return;
     }
     const length = res.headers.get("content-length");
@@ -72,54 +122,11 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
   };
 }
 
-function finish(c: Context<AppEnv>, scope: RequestScope, opts: RequestContextOptions, end: Ending): void {
-  const status = c.res.status;
-  const thrown = c.error ? (c.error instanceof ProxyError ? c.error : null) : null;
-  const inBand = c.get("streamError");
-  const failed = thrown ?? inBand;
-  let outcome: Outcome = "ok";
-  let error: string | undefined;
-  if (end.cancelled || status === CLIENT_CLOSED) outcome = "cancelled";
-  else if (end.failure !== undefined)
-    [outcome, error] = [end.failure.origin === "upstream" ? "upstream_error" : "error", end.failure.message];
-  else if (failed)
-    [outcome, error] = [failed.origin === "upstream" ? "upstream_error" : "error", failed.message];
-  else if (c.error) [outcome, error] = ["error", c.error.message];
-  else if (status >= 500) outcome = "error";
-  const path = c.req.path;
-  const record: AccessRecord = {
-    method: c.req.method,
-    path,
-    route: path.slice(opts.basePath.length) || "/",
-    status,
-    model: c.get("model"),
-    agents: c.get("agents"),
-    durationMs: round(performance.now() - scope.startedAt),
-    bytes: end.bytes,
-    ttfbMs: end.ttfbMs,
-    outcome,
-    error,
-  };
-  if (opts.accessLog) writeAccessLine(scope.logger, record);
-  opts.metrics.finished(record);
-}
-
-/** The one line per request: method, path, status, model, duration, bytes and, for streams, TTFB. */
-function writeAccessLine(logger: Logger, r: AccessRecord): void {
-  logger[r.status >= 500 ? "warn" : "info"]("request", {
-    method: r.method,
-    path: r.path,
-    status: r.status,
-    model: r.model,
-    agents: r.agents,
-    durationMs: r.durationMs,
-    bytes: r.bytes,
-    ttfbMs: r.ttfbMs,
-    outcome: r.outcome,
-    error: r.error,
-  });
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 10) / 10;
+/** A native chat or generate answer whose counts nobody reported yet (the fast path's one object). */
+function wantsUsage(probe: RequestProbe, route: string, contentType: string | null): boolean {
+  return (
+    probe.usageFacts === undefined &&
+    (route === "/api/chat" || route === "/api/generate") &&
+    !!contentType?.includes("json")
+  );
 }

@@ -2,6 +2,8 @@
 // ended early, with the error frame in the body's own framing whenever it did.
 import type { Context } from "hono";
 import { ProxyError } from "../errors.ts";
+import type { RequestProbe } from "../observe/probe.ts";
+import { scanUsage } from "../observe/usage.ts";
 import { errorFrameFor } from "../streams/error-frames.ts";
 import { relay } from "../streams/relay.ts";
 import { streamEndCheck } from "../streams/stream-end.ts";
@@ -16,6 +18,8 @@ export interface MeterOptions {
   stop?: AbortSignal;
   /** When the request started (performance.now()), for the time to first byte. */
   startedAt: number;
+  /** Told the counts of a native answer relayed unread (found in its last line). */
+  probe?: RequestProbe;
 }
 
 /** NDJSON and SSE bodies go through the relay; one-shot bodies are left to Bun, which pipes them natively. */
@@ -32,6 +36,7 @@ export function meter(
   const contentType = res.headers.get("content-type");
   const frame = errorFrameFor(contentType);
   let ttfbMs: number | undefined;
+  let firstByteAt: number | undefined;
   let failure: ProxyError | undefined;
   const describe = (err: unknown) => {
     const cause = upstreamBrokeOff(opts.upstreamUrl, err);
@@ -46,11 +51,12 @@ export function meter(
     checkEnd: endCheck(c, res, contentType, opts),
     stop: opts.stop,
     onFirstChunk: () => {
-      ttfbMs = Math.round((performance.now() - opts.startedAt) * 10) / 10;
+      firstByteAt = performance.now();
+      ttfbMs = Math.round((firstByteAt - opts.startedAt) * 10) / 10;
     },
     onEnd: ({ bytes, error, cancelled }) => {
       if (error !== undefined && failure === undefined) describe(error);
-      ended({ bytes, ttfbMs, cancelled, failure });
+      ended({ bytes, ttfbMs, firstByteAt, cancelled, failure });
     },
   });
   return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
@@ -67,14 +73,27 @@ function endCheck(
   opts: MeterOptions,
 ): ((lastLine: Uint8Array | null) => unknown) | undefined {
   if (res.status !== 200 || !contentType?.includes("ndjson")) return undefined;
-  const complete = streamEndCheck(c.req.path.slice(opts.basePath.length));
+  const route = c.req.path.slice(opts.basePath.length);
+  const complete = streamEndCheck(route);
   if (!complete) return undefined;
-  return (line) => (complete(line) ? undefined : upstreamEndedEarly(opts.upstreamUrl));
+  // Only an answer relayed unread still needs its counts: the parsed paths reported them already.
+  const probe = opts.probe;
+  const counts = probe && (route === "/api/chat" || route === "/api/generate") ? probe : undefined;
+  return (line) => {
+    if (!complete(line)) return upstreamEndedEarly(opts.upstreamUrl);
+    if (counts && line && counts.usageFacts === undefined) {
+      const usage = scanUsage(line);
+      if (usage) counts.usage(usage);
+    }
+    return undefined;
+  };
 }
 
 export interface Ending {
   bytes?: number;
   ttfbMs?: number;
+  /** performance.now() of the first byte sent. */
+  firstByteAt?: number;
   cancelled?: boolean;
   /** Why a relayed body ended early: the upstream broke off or ended short, or the proxy stopped it. */
   failure?: ProxyError;

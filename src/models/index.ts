@@ -11,7 +11,7 @@ import {
   presetStatuses,
   presetTagEntries,
 } from "./presets.ts";
-import { PullManager } from "./pull-manager.ts";
+import { PullManager, type PullObserver } from "./pull-manager.ts";
 import type { PullWaitTiming } from "./pull-wait.ts";
 import { createModelService } from "./service.ts";
 import { type ModelStatus, modelStatus } from "./status.ts";
@@ -21,7 +21,7 @@ import { createWarmer } from "./warm.ts";
 export type { AliasModel } from "./aliases.ts";
 export { isCloudModel, modelKey } from "./names.ts";
 export type { AgentsCheck, PresetLookup, PresetStatus } from "./presets.ts";
-export type { PullManager } from "./pull-manager.ts";
+export type { PullManager, PullObserver } from "./pull-manager.ts";
 export type { ModelStatus } from "./status.ts";
 export { invalidModelName, isValidModelName } from "./valid-name.ts";
 
@@ -38,6 +38,8 @@ export interface ModelCoreDeps {
   live?: () => ModelSettings;
   /** Checks a preset's slash commands against the agents loaded now. */
   agentsCheck?: AgentsCheck;
+  /** Told of every pull (metrics, events, traces). */
+  pullObserver?: PullObserver;
 }
 
 export interface ModelCore {
@@ -63,6 +65,7 @@ export function createModelCore(deps: ModelCoreDeps): ModelCore {
     logger,
     retryAfterMs: config.pullRetryAfterMs,
     graceMs: config.pullGraceMs,
+    observer: deps.pullObserver,
     onPulled: (model) => {
       catalog.markInstalled(model);
       if (warmer.wantsAfterPull(model)) void warmer.load(model);

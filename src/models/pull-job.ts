@@ -53,6 +53,13 @@ export class PullJob {
     return this.layers.size > 0;
   }
 
+  /** Bytes downloaded so far, over the layers seen. */
+  get bytes(): number {
+    let completed = 0;
+    for (const layer of this.layers.values()) completed += layer.completed;
+    return completed;
+  }
+
   /** Overall percent over the layers seen so far, or null before the first layer. */
   get percent(): number | null {
     let total = 0;

@@ -1,8 +1,9 @@
 // Single-flight pulls: one upstream pull per model, a backoff after failures, a grace before orphans stop.
 import type { Logger } from "../log.ts";
 import type { UpstreamClient } from "../upstream/client.ts";
+import type { PullLine } from "../wire/ollama.ts";
 import { modelKey } from "./names.ts";
-import { PullJob, type PullRequest } from "./pull-job.ts";
+import { PullJob, type PullOutcome, type PullRequest } from "./pull-job.ts";
 import { invalidModelName, isValidModelName } from "./valid-name.ts";
 
 export interface PullFailure {
@@ -24,6 +25,15 @@ export interface PullManagerOptions {
   graceMs: number;
   /** Runs once a pull succeeded, before any waiter hears of it. */
   onPulled?: (model: string) => void;
+  /** Told of every pull's start, progress lines and end (metrics, the event stream, a span). */
+  observer?: PullObserver;
+}
+
+export interface PullObserver {
+  started(model: string): {
+    line(line: PullLine): void;
+    finished(outcome: PullOutcome, report: { ms: number; bytes: number }): void;
+  };
 }
 
 /** Failures kept for the backoff and GET /models: bounded in count and, with the text clipped, in bytes. */
@@ -113,11 +123,15 @@ export class PullManager {
     const slot: Slot = { job: new PullJob(model, this.opts.upstream, request), waiters: 0 };
     this.slots.set(key, slot);
     logger.info("pull started", { model });
+    const watch = this.opts.observer?.started(model);
+    const unsubscribe = watch ? slot.job.subscribe((line) => watch.line(line)) : null;
     // Registered before any waiter's handler, so state is settled when they wake.
     slot.job.done.then((outcome) => {
       if (this.slots.get(key) === slot) this.slots.delete(key);
       clearTimeout(slot.grace);
       const ms = Date.now() - slot.job.startedAt;
+      unsubscribe?.();
+      watch?.finished(outcome, { ms, bytes: slot.job.bytes });
       if (outcome.ok) {
         this.failures.delete(key);
         logger.info("pull finished", { model, ms });

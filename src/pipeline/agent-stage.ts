@@ -23,6 +23,7 @@ import type { UpstreamClient } from "../upstream/client.ts";
 import type { Message } from "../wire/ollama.ts";
 import { fromAgentRequest, toAgentRequest } from "./agent-request.ts";
 import { createModelClient } from "./model-client.ts";
+import { timedChain } from "./timed-chain.ts";
 import type { NativeRequest, TurnInput, TurnKind } from "./turn.ts";
 
 export type AgentPlan =
@@ -104,15 +105,18 @@ function chainPlan(
     body,
     async prepare(start) {
       let current: AgentRequest = toAgentRequest(input.kind, start);
-      const model = createModelClient(opts.upstream, input.signal, () => current);
-      const chain = prepareChain(parsed.commands, snapshot, (agent, command) => ({
+      const prepared = prepareChain(parsed.commands, snapshot, (agent, command) => ({
         args: command.args,
         input: parsed.text,
         settings: agent.settings,
         logger: input.logger.child({ agent: agent.name }),
         signal: input.signal,
-        model,
+        model: createModelClient(opts.upstream, input.signal, () => current, {
+          probe: input.probe,
+          agent: agent.name,
+        }),
       }));
+      const chain = input.probe ? timedChain(prepared, input.probe) : prepared;
       current = await runRequestHooks(chain, current, opts.timeoutMs);
       return {
         body: fromAgentRequest(current, start),

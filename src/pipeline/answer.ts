@@ -2,14 +2,16 @@
 // object, or parsed chunks through the chain's transforms) or an answer the proxy writes itself.
 import { transformPieces } from "../agents/batch.ts";
 import { ProxyError } from "../errors.ts";
+import type { CallHandle, UpstreamCall } from "../observe/probe.ts";
+import { usageFromChunk } from "../observe/usage.ts";
 import { jsonBody } from "../streams/json-body.ts";
 import { readNdjsonBatches } from "../streams/ndjson.ts";
-import { type UpstreamClient, upstreamErrorMessage } from "../upstream/client.ts";
+import { upstreamErrorMessage } from "../upstream/client.ts";
 import { clientHeadersForUpstream } from "../upstream/headers.ts";
 import { upstreamBrokeOff, upstreamEndedEarly } from "../upstream/network-error.ts";
 import type { InferenceChunk } from "../wire/ollama.ts";
 import type { PreparedTurn } from "./agent-stage.ts";
-import { chunkContent, makeChunk, makeDoneChunk, withContent } from "./chunks.ts";
+import { chunkContent, chunkThinking, makeChunk, makeDoneChunk, withContent } from "./chunks.ts";
 import type { PipelineDeps } from "./deps.ts";
 import { type ProgressTiming, waitWithProgress } from "./progress.ts";
 import type { NativeRequest, TurnEvent, TurnInput } from "./turn.ts";
@@ -36,40 +38,102 @@ export async function* answerEvents(
   // A rewritten body with a large image streams its image from where it is instead of copying it.
   const payload = untouched ? (input.bodyText as string) : jsonBody(body);
   if (typeof payload !== "string") headers.set("content-length", String(payload.length));
-  const call = deps.upstream.call(`/api/${input.kind}`, {
-    method: "POST",
-    headers,
-    body: typeof payload === "string" ? payload : payload.stream,
-    signal: input.signal,
-  });
-  const res = yield* waitWithProgress(
-    call,
-    input.clientStream ? deps.loadProgress : NO_PROGRESS,
-    (ms) => `waiting for ${model} to load (${Math.round(ms / 1000)}s)`,
-  );
-  if (!parse) {
-    yield { type: "upstream", response: res };
-    return;
+  const span = input.probe?.call(upstreamCall(input, body));
+  span?.inject(headers);
+  // The fleet (src/fleet) picks the server; errors below name the one that answered.
+  let upstreamUrl = deps.upstream.baseUrl;
+  let queued = 0;
+  try {
+    const call = deps.upstream.call(`/api/${input.kind}`, {
+      method: "POST",
+      headers,
+      body: typeof payload === "string" ? payload : payload.stream,
+      signal: input.signal,
+      route: {
+        model,
+        messages: Array.isArray(body.messages) ? body.messages : undefined,
+        onUpstream: (name, url) => {
+          upstreamUrl = url;
+          queued = 0;
+          input.onUpstream?.(name);
+        },
+        onQueued: (position) => {
+          queued = position;
+        },
+      },
+    });
+    const res = yield* waitWithProgress(call, input.clientStream ? deps.loadProgress : NO_PROGRESS, (ms) =>
+      queued
+        ? `waiting for a free server for ${model}: number ${queued} in the queue (${Math.round(ms / 1000)}s)`
+        : `waiting for ${model} to load (${Math.round(ms / 1000)}s)`,
+    );
+    if (!parse) {
+      // Ollama's stream answers with its first token (the status line goes out with it).
+      if (res.ok && body.stream !== false) input.probe?.firstToken();
+      // The bytes go out unread: the request-context middleware finds the counts in their last line.
+      yield { type: "upstream", response: res };
+      return;
+    }
+    if (!res.ok || !res.body) {
+      throw new ProxyError(res.status, upstreamErrorMessage(await res.text(), res.status), "upstream");
+    }
+    if (body.stream === false) {
+      const chunk = await oneObject(res, upstreamUrl);
+      reportDone(
+        input,
+        span,
+        chunk,
+        input.probe?.capturesContent ? chunkContent(input.kind, chunk) : undefined,
+      );
+      yield { type: "chunk", chunk };
+      return;
+    }
+    yield* upstreamChunks(input, res.body, transform, upstreamUrl, deps.upstream.maxLineBytes, span);
+  } catch (err) {
+    span?.end({ error: err });
+    throw err;
   }
-  if (!res.ok || !res.body) {
-    throw new ProxyError(res.status, upstreamErrorMessage(await res.text(), res.status), "upstream");
-  }
-  if (body.stream === false) {
-    yield { type: "chunk", chunk: await oneObject(res, deps.upstream.baseUrl) };
-    return;
-  }
-  yield* upstreamChunks(input, res.body, transform, deps.upstream);
+}
+
+/** The upstream call as the request's probe records it (a span with the GenAI request attributes). */
+function upstreamCall(input: TurnInput, body: Readonly<NativeRequest>): UpstreamCall {
+  const call: UpstreamCall = {
+    operation: input.kind === "chat" ? "chat" : "text_completion",
+    path: `/api/${input.kind}`,
+    model: body.model as string,
+    stream: body.stream !== false,
+  };
+  if (body.options) call.params = body.options;
+  if (input.probe?.capturesContent) call.input = input.kind === "chat" ? body.messages : body.prompt;
+  return call;
+}
+
+/** The turn's final chunk: its counts go to the probe and end the upstream call's span. */
+function reportDone(
+  input: TurnInput,
+  span: CallHandle | undefined,
+  chunk: InferenceChunk,
+  output?: string,
+): void {
+  if (!input.probe) return;
+  const usage = usageFromChunk(chunk);
+  input.probe.usage(usage);
+  span?.end(output === undefined ? { usage } : { usage, output });
 }
 
 async function* upstreamChunks(
   input: TurnInput,
   source: ReadableStream<Uint8Array>,
   transform: PreparedTurn["transform"],
-  upstream: UpstreamClient,
+  upstreamUrl: string,
+  maxLineBytes: number | undefined,
+  span: CallHandle | undefined,
 ): AsyncGenerator<TurnEvent> {
-  const { kind } = input;
-  const { baseUrl: upstreamUrl, maxLineBytes } = upstream;
+  const { kind, probe } = input;
   let sawDone = false;
+  let sawText = false;
+  // Only kept when content capture is on (OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT).
+  let output: string | undefined = probe?.capturesContent ? "" : undefined;
   try {
     for await (const batch of readNdjsonBatches<InferenceChunk>(source, { maxLineBytes })) {
       // Ollama's in-band failure after the stream started; Ollama itself reports these as 500s
@@ -85,9 +149,15 @@ async function* upstreamChunks(
               usable.map((c) => chunkContent(kind, c)),
             )
           : null;
+      if (probe && !sawText && usable.some((c) => chunkContent(kind, c) || chunkThinking(kind, c))) {
+        sawText = true;
+        probe.firstToken();
+      }
+      if (output !== undefined) for (const c of usable) output += chunkContent(kind, c);
       for (let i = 0; i < usable.length; i++) {
         const chunk = usable[i] as InferenceChunk;
         sawDone = chunk.done === true;
+        if (sawDone) reportDone(input, span, chunk, output);
         if (!transform || !texts) {
           yield { type: "chunk", chunk };
           continue;

@@ -16,9 +16,17 @@ export async function runTurn(given: TurnInput, live: PipelineDeps): Promise<Tur
   const plan: AgentPlan = deps.agents?.plan(input) ?? { kind: "none", body: input.body };
   if (plan.kind === "reply") {
     const model = deps.models.resolve(input.body.model ?? "");
-    return { model, agents: [], body: null, events: replyEvents(input, model, plan.text) };
+    return {
+      model,
+      requested: requested(input),
+      agents: [],
+      body: null,
+      events: replyEvents(input, model, plan.text),
+    };
   }
   const agents = plan.kind === "chain" ? plan.names : [];
+  // Before any agent hook runs: a key refused an agent must not get its side effects either.
+  if (agents.length) input.access?.checkAgents(agents);
   let body = withModel(plan.body, resolveModel(input, deps, plan.body.model));
   let prepared: PreparedTurn | null = null;
   if (plan.kind === "chain") {
@@ -29,7 +37,7 @@ export async function runTurn(given: TurnInput, live: PipelineDeps): Promise<Tur
   const model = body.model as string;
   if (prepared?.takeover) {
     const events = takeoverEvents(input, deps, model, prepared);
-    return { model, agents, body: null, events };
+    return { model, requested: requested(input), agents, body: null, events };
   }
   body = withKeepAlive(input, deps, body, model);
   const transform = prepared?.transform ?? null;
@@ -41,12 +49,23 @@ export async function runTurn(given: TurnInput, live: PipelineDeps): Promise<Tur
     const stream = transform !== null || input.clientStream;
     if (body.stream !== stream) body = { ...body, stream };
   }
-  return { model, agents, body, events: answerEvents(input, deps, body, transform, parse) };
+  return {
+    model,
+    requested: requested(input),
+    agents,
+    body,
+    events: answerEvents(input, deps, body, transform, parse),
+  };
+}
+
+function requested(input: TurnInput): string {
+  return typeof input.body.model === "string" ? input.body.model : "";
 }
 
 function resolveModel(input: TurnInput, deps: PipelineDeps, requested: unknown): string {
   const model = deps.models.resolve(typeof requested === "string" ? requested : "");
   if (!model) throw input.missingModel;
+  input.access?.checkModel(model);
   return model;
 }
 

@@ -2,6 +2,7 @@
 
 import type { ProxyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
+import type { TurnProbe } from "../observe/probe.ts";
 import type { ChatRequest, GenerateRequest, InferenceChunk } from "../wire/ollama.ts";
 
 export type TurnKind = "chat" | "generate";
@@ -28,11 +29,27 @@ export interface TurnInput {
   readonly headers: Headers;
   readonly signal: AbortSignal;
   readonly logger: Logger;
+  /** Where the turn reports tokens, timings, agent hooks and upstream calls (metrics, traces). */
+  readonly probe?: TurnProbe;
+  /** With AUTH=keys: what the client's key may use. */
+  readonly access?: TurnAccess;
+  /** Told which fleet server answers the turn (the route reports it as a request fact). */
+  readonly onUpstream?: (name: string) => void;
+}
+
+/** A key's rights over one turn (src/auth fills it in; absent = no keys). */
+export interface TurnAccess {
+  /** Throws a 403 ProxyError when the key may not use this (resolved) model. */
+  checkModel(model: string): void;
+  /** Throws a 403 ProxyError when the key may not run one of these agents. */
+  checkAgents(names: readonly string[]): void;
 }
 
 export interface TurnResult {
   /** The model the answer comes from (after aliases, the default model and agents). */
   readonly model: string;
+  /** The name the client asked for ("" when it named none). */
+  readonly requested?: string;
   /** Agents activated by slash commands, in chain order. */
   readonly agents: readonly string[];
   /** The body sent upstream (`=== input.body` when the client's bytes go untouched); null when none is. */

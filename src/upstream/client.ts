@@ -34,6 +34,19 @@ export interface UpstreamCallInit {
   signal?: AbortSignal;
   /** Overrides the idle timeout for this call (health probes want a short one). */
   timeoutMs?: number;
+  /** For a fleet (src/fleet): the model an inference call is for, to choose the server; a single upstream ignores it. */
+  route?: RouteHint;
+}
+
+/** What the fleet routes an inference call by, and how it tells the caller which server answered. */
+export interface RouteHint {
+  model: string;
+  /** The request's messages: the leading ones are hashed for affinity (FLEET_AFFINITY). */
+  messages?: readonly unknown[];
+  /** The chosen server (each failover attempt calls it again). */
+  onUpstream?: (name: string, baseUrl: string) => void;
+  /** The request waits in the fleet's queue at this position (1 = next). */
+  onQueued?: (position: number) => void;
 }
 
 export interface UpstreamClient {
@@ -108,33 +121,40 @@ export function createUpstreamClient(opts: UpstreamOptions): UpstreamClient {
         customFetch: (upstreamReq: Request) => send(upstreamReq, {}),
       });
     },
-    async json<T>(pathAndQuery: string, init: UpstreamCallInit & { payload?: unknown } = {}) {
-      const headers = new Headers(init.headers);
-      let body = init.body ?? null;
-      if (init.payload !== undefined) {
-        body = JSON.stringify(init.payload);
-        headers.set("content-type", "application/json");
-      }
-      const res = await client.call(pathAndQuery, {
-        ...init,
-        headers,
-        body,
-        method: init.method ?? (body ? "POST" : "GET"),
-      });
-      const text = await res.text();
-      if (!res.ok) throw new ProxyError(res.status, upstreamErrorMessage(text, res.status), "upstream");
-      try {
-        return (text ? JSON.parse(text) : null) as T;
-      } catch {
-        throw new ProxyError(
-          502,
-          `upstream Ollama at ${baseUrl} sent invalid JSON for ${pathAndQuery}`,
-          "upstream",
-        );
-      }
-    },
+    json: (pathAndQuery, init) => callJson(client, pathAndQuery, init),
   };
   return client;
+}
+
+/** `json()` on top of any client's `call()`: the fleet's client shares it. */
+export async function callJson<T>(
+  client: Pick<UpstreamClient, "call" | "baseUrl">,
+  pathAndQuery: string,
+  init: UpstreamCallInit & { payload?: unknown } = {},
+): Promise<T> {
+  const headers = new Headers(init.headers);
+  let body = init.body ?? null;
+  if (init.payload !== undefined) {
+    body = JSON.stringify(init.payload);
+    headers.set("content-type", "application/json");
+  }
+  const res = await client.call(pathAndQuery, {
+    ...init,
+    headers,
+    body,
+    method: init.method ?? (body ? "POST" : "GET"),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new ProxyError(res.status, upstreamErrorMessage(text, res.status), "upstream");
+  try {
+    return (text ? JSON.parse(text) : null) as T;
+  } catch {
+    throw new ProxyError(
+      502,
+      `upstream Ollama at ${client.baseUrl} sent invalid JSON for ${pathAndQuery}`,
+      "upstream",
+    );
+  }
 }
 
 /** Ollama's own error text when the body is `{"error": "..."}`, else the raw text or the status. */

@@ -11,7 +11,10 @@ import { serve } from "../../src/server.ts";
 export const SHIPPED_AGENTS_DIR = path.resolve(import.meta.dir, "../../agents");
 
 export interface TestProxyOptions {
-  upstreamUrl: string;
+  /** The upstream (OLLAMA_URL); with `upstreams`, the first of them when not given. */
+  upstreamUrl?: string;
+  /** A fleet (UPSTREAMS): several servers, each with a name and optionally max-concurrent and weight. */
+  upstreams?: Array<{ name: string; url: string; maxConcurrent?: number; weight?: number }>;
   /** Overrides of the settings defaults (model management and the shipped agents are on unless changed). */
   settings?: Partial<Settings>;
   agentSettings?: AgentSettingsMap;
@@ -45,12 +48,15 @@ export interface TestProxy {
 
 export async function startProxy(opts: TestProxyOptions): Promise<TestProxy> {
   // Watching is off by default: a watcher per test proxy costs time and nothing tests it but hot reload.
-  const reloadConfig = opts.configFile ? fileLoader(opts.configFile, opts.upstreamUrl) : undefined;
+  const upstreamUrl = opts.upstreamUrl ?? opts.upstreams?.[0]?.url ?? "";
+  const upstreams = (opts.upstreams ?? []).map((u) => ({ maxConcurrent: 0, weight: 1, ...u }));
+  const reloadConfig = opts.configFile ? fileLoader(opts.configFile, upstreamUrl) : undefined;
   const config = reloadConfig
     ? configOf(reloadConfig())
     : configFrom({
         port: 0,
-        ollamaUrl: opts.upstreamUrl,
+        ollamaUrl: upstreamUrl,
+        ...(upstreams.length ? { upstreams } : {}),
         logLevel: "debug",
         agentsWatch: false,
         agentsDir: SHIPPED_AGENTS_DIR,
@@ -82,7 +88,7 @@ export async function startProxy(opts: TestProxyOptions): Promise<TestProxy> {
     server,
     composed,
     stop: async () => {
-      composed.stop();
+      await composed.stop();
       await server.stop(true);
     },
   };

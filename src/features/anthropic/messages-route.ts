@@ -37,6 +37,9 @@ export function createMessagesRoutes(deps: AnthropicMessagesDeps): Hono<AppEnv> 
           headers: headersForUpstream(c.req.raw.headers),
           signal: requestParts(c).signal,
           logger: requestParts(c).logger,
+          probe: requestParts(c).probe,
+          access: requestParts(c).access,
+          onUpstream: requestParts(c).onUpstream,
         },
         deps.pipeline,
       );

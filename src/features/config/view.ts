@@ -1,6 +1,7 @@
 // What GET /config shows: each setting's value in force and where it came from, secrets masked.
 import { fileKeyOf } from "../../config/file-schema.ts";
 import type { Config } from "../../config/index.ts";
+import { redactOllamaUrl } from "../../config/ollama-url.ts";
 import { SECRET_ENV } from "../../config/setting-types.ts";
 import { SETTINGS, type SettingKey } from "../../config/settings.ts";
 import type { PresetStatus } from "../../models/index.ts";
@@ -25,6 +26,8 @@ function shownValue(config: Config, key: SettingKey): unknown {
   // The Config keeps the URL without credentials; say that some are in use without showing them.
   if (key === "ollamaUrl")
     return config.ollamaAuth ? config.ollamaUrl.replace("://", "://***@") : config.ollamaUrl;
+  // Fleet servers may carry user:pass@ in their URLs: masked as OLLAMA_URL is.
+  if (key === "upstreams") return config.upstreams.map((u) => ({ ...u, url: redactOllamaUrl(u.url) }));
   // Agent settings often hold API keys: names only.
   if (key === "agentSettings") return maskedAgentSettings(config);
   if (SECRET_ENV.test(spec.env) && value !== "" && value !== null && value !== undefined) return "***";

@@ -11,6 +11,8 @@ export interface HealthDeps {
   timeoutMs: number;
   /** Agent counts from the registry (absent until agents are wired in); `loading` files are not failures. */
   agents?: () => { loaded: number; failed: number; loading?: number };
+  /** Fleet servers that are down while others answer: /health says "degraded". */
+  serversDown?: () => number;
   /** Further sections, e.g. model status; each must be cheap or bounded. */
   sections?: Record<string, () => unknown | Promise<unknown>>;
 }
@@ -29,7 +31,8 @@ export function createHealthRoutes(deps: HealthDeps): Hono<AppEnv> {
     const extra: Record<string, unknown> = {};
     for (const [name, section] of Object.entries(deps.sections ?? {})) extra[name] = await section();
     // "degraded" still answers 200: the proxy serves, but something a user configured is broken.
-    const status = !upstream.reachable ? "unavailable" : agents.failed > 0 ? "degraded" : "ok";
+    const degraded = agents.failed > 0 || (deps.serversDown?.() ?? 0) > 0;
+    const status = !upstream.reachable ? "unavailable" : degraded ? "degraded" : "ok";
     return c.json(
       { status, version: deps.version, uptimeSeconds: uptimeSeconds(), upstream, agents, ...extra },
       upstream.reachable ? 200 : 503,

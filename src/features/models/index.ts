@@ -8,6 +8,7 @@ import {
   createModelCore,
   type ModelCore,
   type ModelStatus,
+  type PullObserver,
 } from "../../models/index.ts";
 import type { PullWaitTiming } from "../../models/pull-wait.ts";
 import type { ModelService } from "../../models/types.ts";
@@ -25,6 +26,8 @@ export interface ModelFeatureDeps {
   live?: () => Config;
   /** Checks a preset's slash commands against the agents loaded now. */
   agentsCheck?: AgentsCheck;
+  /** Told of every pull (metrics, events, traces). */
+  pullObserver?: PullObserver;
 }
 
 export interface ModelFeature {

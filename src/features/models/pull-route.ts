@@ -59,9 +59,14 @@ export function createPullHandler(core: ModelCore, opts: ForwardOptions) {
     // Ollama's answer, given before the name is logged, pulled or kept as a failure.
     if (!isValidModelName(named.name)) throw invalidModelName();
     c.set("model", named.name);
+    c.get("access")?.checkModel(named.name);
     const headers = clientHeadersForUpstream(c.req.raw.headers);
     // Explicit pulls are a user's decision: no allow/deny list and no backoff, unlike pulls on demand.
-    const feed = follow(core.pulls.join(named.name, { body, headers }));
+    // A fleet pulls onto the server named by ?upstream= (or the body's `upstream`), else by its policy.
+    const onto = new URL(c.req.url).searchParams.get("upstream");
+    const feed = follow(
+      core.pulls.join(named.name, { body: onto ? { ...body, upstream: onto } : body, headers }),
+    );
     const signal = c.req.raw.signal;
     signal.addEventListener("abort", feed.close, { once: true });
     try {

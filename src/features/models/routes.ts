@@ -63,6 +63,7 @@ export function createModelRoutes(deps: ModelRoutesDeps): Hono<AppEnv> {
       if (!body || !named) return forwardWithBody(c, path, text, deps);
       const model = core.service.resolve(named.name);
       c.set("model", model);
+      c.get("access")?.checkModel(model);
       if (path !== "/api/show") await ensureForEmbed(core, model, c.req.raw.signal);
       if (model === named.name) return forwardWithBody(c, path, text, deps);
       return forwardWithBody(c, path, JSON.stringify({ ...body, [named.field]: model }), deps);

@@ -1,13 +1,13 @@
 // POST /v1/chat/completions and POST /v1/completions: the OpenAI dialect through the chat pipeline.
 import { type Context, Hono } from "hono";
 import { bodyText } from "../../http/request-body.ts";
-import { reportTurn, requestParts } from "../../http/turn-facts.ts";
-import { type PipelineDeps, runTurn } from "../../pipeline/run-turn.ts";
-import type { NativeRequest, TurnKind } from "../../pipeline/turn.ts";
+import type { PipelineDeps } from "../../pipeline/run-turn.ts";
+import type { TurnKind } from "../../pipeline/turn.ts";
 import type { AppEnv } from "../../types.ts";
 import type { InferenceChunk } from "../../wire/ollama.ts";
 import { readOpenAIJson } from "./read-body.ts";
 import { foldForOpenAI, type OpenAIProgressStyle, renderSse } from "./render.ts";
+import { runTranslated } from "./run-translated.ts";
 import {
   createChatStreamRenderer,
   createCompletionStreamRenderer,
@@ -33,19 +33,7 @@ export function createOpenAIChatRoutes(deps: OpenAIChatDeps): Hono<AppEnv> {
   const handle = (kind: TurnKind) => async (c: Context<AppEnv>) => {
     const input = readOpenAIJson(await bodyText(c));
     const translated = kind === "chat" ? translateChatRequest(input) : translateCompletionRequest(input);
-    const turn = await runTurn(
-      {
-        kind,
-        body: translated.body as NativeRequest,
-        clientStream: translated.stream,
-        needsChunks: true,
-        fillKeepAlive: true,
-        missingModel: MISSING_MODEL,
-        ...requestParts(c),
-      },
-      deps.pipeline,
-    );
-    reportTurn(c, turn);
+    const turn = await runTranslated(c, kind, translated, MISSING_MODEL, deps.pipeline);
     // Responses echo the model name the client used, alias or not.
     const shape = {
       id: kind === "chat" ? newChatCompletionId() : newCompletionId(),

@@ -44,6 +44,7 @@ export function createOpenAIModelRoutes(deps: OpenAIModelDeps): Hono<AppEnv> {
     const translated = translateEmbeddingsRequest(readOpenAIJson(await bodyText(c)));
     const model = deps.models.resolve(translated.requestedModel);
     c.set("model", model);
+    c.get("access")?.checkModel(model);
     for await (const _ of deps.models.ensure(model, c.req.raw.signal)) {
       // Embeddings are one-shot: nothing to show while a pull runs.
     }

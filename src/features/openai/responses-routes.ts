@@ -1,14 +1,13 @@
 // POST /v1/responses (OpenAI's Responses API, stateless as Ollama's) through the chat pipeline; stored-response
 // routes answer that nothing is stored.
 import { type Context, Hono } from "hono";
-import { reportTurn, requestParts } from "../../http/turn-facts.ts";
-import { type PipelineDeps, runTurn } from "../../pipeline/run-turn.ts";
-import type { NativeRequest } from "../../pipeline/turn.ts";
+import type { PipelineDeps } from "../../pipeline/run-turn.ts";
 import type { AppEnv } from "../../types.ts";
 import { decodedBodyText } from "./decompress-body.ts";
 import { readOpenAIJson } from "./read-body.ts";
 import { foldForOpenAI } from "./render.ts";
 import { renderResponsesSse } from "./responses-render.ts";
+import { runTranslated } from "./run-translated.ts";
 import {
   createResponsesStreamRenderer,
   newResponsesId,
@@ -31,19 +30,7 @@ export function createOpenAIResponsesRoutes(deps: OpenAIResponsesDeps): Hono<App
 
   app.post("/v1/responses", async (c) => {
     const translated = translateResponsesRequest(readOpenAIJson(await decodedBodyText(c)));
-    const turn = await runTurn(
-      {
-        kind: "chat",
-        body: translated.body as NativeRequest,
-        clientStream: translated.stream,
-        needsChunks: true,
-        fillKeepAlive: true,
-        missingModel: MISSING_MODEL,
-        ...requestParts(c),
-      },
-      deps.pipeline,
-    );
-    reportTurn(c, turn);
+    const turn = await runTranslated(c, "chat", translated, MISSING_MODEL, deps.pipeline);
     // The model name the client used is echoed, alias or not; the default model's when it named none.
     const shape: ResponseShape = {
       id: newResponsesId("resp"),

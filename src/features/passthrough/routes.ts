@@ -20,7 +20,9 @@ export function createPassthroughRoutes(deps: PassthroughDeps): Hono<AppEnv> {
       return forwardToUpstream(c, deps.upstream, deps.basePath);
     // Small JSON bodies are read once for the log line and sent on byte for byte.
     const text = await req.text();
-    c.set("model", modelNameOf(text));
+    const model = modelNameOf(text);
+    c.set("model", model);
+    if (model) c.get("access")?.checkModel(model);
     return forwardToUpstream(
       c,
       deps.upstream,

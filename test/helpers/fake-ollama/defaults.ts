@@ -12,6 +12,7 @@ export const DEFAULT_BEHAVIOUR: FakeBehaviour = Object.freeze({
   replyText: null,
   pullChunkDelayMs: 0,
   pullFailAfterLines: null,
+  maxPending: null,
 });
 
 /** What a pull error looks like when the download breaks midway. */

@@ -12,7 +12,21 @@ export interface Knobs extends FakeBehaviour {
    * such a line; it tests that a reader bounds what it buffers.
    */
   hugeLineBytes: number | null;
+  /**
+   * Exact values for the final chunk's metrics, in Ollama's units (counts, nanoseconds):
+   * x-fake-prompt-eval-count, x-fake-eval-count, x-fake-load-duration, x-fake-prompt-eval-duration,
+   * x-fake-eval-duration. Unset ones keep the fake's own estimates.
+   */
+  metrics: Record<string, number>;
 }
+
+const METRIC_KNOBS = [
+  "prompt_eval_count",
+  "eval_count",
+  "load_duration",
+  "prompt_eval_duration",
+  "eval_duration",
+];
 
 /** A count header: "" / "null" / "none" clears a default; anything unparsable is ignored. */
 function countHeader(headers: Headers, name: string): number | null | undefined {
@@ -60,5 +74,16 @@ export function resolveKnobs(behaviour: FakeBehaviour, headers: Headers): Knobs 
     pullFailAfterLines: pick("x-fake-pull-fail-after-lines", behaviour.pullFailAfterLines),
     chunks: chunks === 0 ? null : chunks,
     hugeLineBytes: pick("x-fake-huge-line-bytes", null),
+    metrics: metricKnobs(headers),
+    maxPending: pick("x-fake-max-pending", behaviour.maxPending),
   };
+}
+
+function metricKnobs(headers: Headers): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const field of METRIC_KNOBS) {
+    const n = countHeader(headers, `x-fake-${field.replaceAll("_", "-")}`);
+    if (typeof n === "number") out[field] = n;
+  }
+  return out;
 }

@@ -12,6 +12,8 @@ export class Lifecycle {
   finished = false;
   /** Set by streaming responses: the request ends when the stream does, not when the handler returns. */
   streaming = false;
+  /** Also run when the request ends (the inference count). */
+  readonly ended: Array<() => void> = [];
 
   constructor(
     readonly rec: RecordedRequest,
@@ -23,6 +25,7 @@ export class Lifecycle {
     if (this.finished) return;
     this.finished = true;
     this.rec.endedAt = Date.now();
+    for (const fn of this.ended) fn();
     this.onEnd();
   }
 

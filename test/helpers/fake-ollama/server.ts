@@ -16,6 +16,22 @@ import { route } from "./router.ts";
 import type { FakeState } from "./state.ts";
 import type { FakeOllama, FakeOllamaOptions } from "./types.ts";
 
+/** Routes that run a model: what OLLAMA_MAX_QUEUE counts. */
+const INFERENCE = new Set([
+  "/api/chat",
+  "/api/generate",
+  "/api/embed",
+  "/api/embeddings",
+  "/v1/chat/completions",
+  "/v1/completions",
+  "/v1/embeddings",
+  "/v1/responses",
+  "/v1/messages",
+]);
+
+/** Ollama's text for a full queue (two spaces after the period, as Ollama writes it). */
+export const SERVER_BUSY = "server busy, please try again.  maximum pending requests exceeded";
+
 function recordedBody(text: string): unknown {
   if (text === "") return undefined;
   try {
@@ -93,6 +109,8 @@ export function startFakeOllama(opts: FakeOllamaOptions = {}): FakeOllama {
     blobs: new Set(),
     openRequests: 0,
     peakOpenRequests: 0,
+    inferenceInFlight: 0,
+    peakInferenceInFlight: 0,
     version: opts.version ?? "0.12.6",
     expiries: new Map(),
     modifiedAt: new Map(),
@@ -110,6 +128,7 @@ export function startFakeOllama(opts: FakeOllamaOptions = {}): FakeOllama {
       fake.modifiedAt.clear();
       fake.blobs.clear();
       fake.peakOpenRequests = fake.openRequests;
+      fake.peakInferenceInFlight = fake.inferenceInFlight;
     },
     stop: async () => {
       await server.stop(true);
@@ -119,7 +138,7 @@ export function startFakeOllama(opts: FakeOllamaOptions = {}): FakeOllama {
   const setup: Setup = { fake, recorder, hostCheck: opts.hostCheck !== false, origins: opts.origins ?? [] };
 
   const server = Bun.serve({
-    port: 0,
+    port: opts.port ?? 0,
     hostname: "127.0.0.1",
     // Ollama has no idle timeout and says nothing while a model loads; Bun's default 10 s would cut that.
     idleTimeout: opts.idleTimeout ?? 0,
@@ -128,6 +147,17 @@ export function startFakeOllama(opts: FakeOllamaOptions = {}): FakeOllama {
     async fetch(req) {
       const url = new URL(req.url);
       const life = recorder.begin(req, url);
+      if (req.method === "POST" && INFERENCE.has(url.pathname)) {
+        // Ollama's scheduler takes OLLAMA_MAX_QUEUE requests; the next is refused before any work.
+        const max = resolveKnobs(fake.behaviour, req.headers).maxPending;
+        if (max !== null && fake.inferenceInFlight >= max) {
+          life.finish();
+          return ollamaError(503, SERVER_BUSY);
+        }
+        fake.inferenceInFlight++;
+        fake.peakInferenceInFlight = Math.max(fake.peakInferenceInFlight, fake.inferenceInFlight);
+        life.ended.push(() => fake.inferenceInFlight--);
+      }
       try {
         const res = await dispatch(req, url, life, setup);
         if (!life.streaming) life.finish();

@@ -39,6 +39,11 @@ export interface FakeBehaviour {
   pullChunkDelayMs: number;
   /** Pull emits an error line after N progress lines (the model is not installed). */
   pullFailAfterLines: number | null;
+  /**
+   * Inference requests it takes at once (running + queued, Ollama's OLLAMA_MAX_QUEUE); one more gets
+   * 503 "server busy". null = no limit.
+   */
+  maxPending: number | null;
 }
 
 export interface RecordedRequest {
@@ -73,6 +78,9 @@ export interface FakeOllama {
   blobs: Set<string>;
   openRequests: number;
   peakOpenRequests: number;
+  /** Inference requests (chat, generate, embed, every dialect) in flight now, and at most so far. */
+  inferenceInFlight: number;
+  peakInferenceInFlight: number;
   requestsTo(path: string): RecordedRequest[];
   waitForRequest(pred: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
   /** Clears requests, blobs and loaded models; restores default behaviour, models, registry and peak counter. */
@@ -91,4 +99,6 @@ export interface FakeOllamaOptions {
   idleTimeout?: number;
   /** Extra allowed CORS origins, like OLLAMA_ORIGINS. */
   origins?: string[];
+  /** Port to listen on (0 = any free one): a test restarts a stopped server where it was. */
+  port?: number;
 }

@@ -36,12 +36,14 @@ export function unixSeconds(time: string | undefined): number {
 }
 
 export function toModel(entry: TagEntry): Model {
-  return {
+  const model: Model = {
     id: entry.name,
     object: "model",
     created: unixSeconds(entry.modified_at),
     owned_by: ownerOf(entry.name),
   };
+  // A fleet's merged list names the servers holding each model (src/fleet/views.ts).
+  return Array.isArray(entry.upstreams) ? Object.assign(model, { upstreams: entry.upstreams }) : model;
 }
 
 /** Never `data: null` (Ollama's quirk with no models installed); extras never shadow an installed model. */

@@ -110,7 +110,7 @@ export async function runInference(
     if (t.keepAliveMs === 0) unloadModel(fake, t.model.name);
   };
   const { pieces, doneReason } = opts.plan;
-  const m = metrics(opts.promptTokens, pieces.length);
+  const m = withKnobs(metrics(opts.promptTokens, pieces.length), knobs.metrics);
   const total = pieces.length + 1;
   if (!opts.stream) {
     // Ollama collects the same stream internally, so the knobs act at the same chunk counts.
@@ -141,4 +141,13 @@ export async function runInference(
     },
     NDJSON,
   );
+}
+
+/** The x-fake-* metric knobs win over the estimates; total_duration is their sum plus a little, as before. */
+function withKnobs(m: Record<string, number>, set: Record<string, number>): Record<string, number> {
+  if (Object.keys(set).length === 0) return m;
+  const out = { ...m, ...set };
+  out.total_duration =
+    (out.load_duration ?? 0) + (out.prompt_eval_duration ?? 0) + (out.eval_duration ?? 0) + 500_000;
+  return out;
 }
