@@ -1,6 +1,7 @@
 // The live figures every page reads: /metrics and /health polled, and GET /events (SSE) when the proxy has it.
 import { ApiError, api, errorOf } from "./api.ts";
 import { type Point, pointBetween, type Sample, sampleOf } from "./metrics.ts";
+import { foldRequest, type RequestRow } from "./requests-log.ts";
 import { type ProxyEvent, sseEvents } from "./sse.ts";
 
 export type { ProxyEvent };
@@ -35,6 +36,8 @@ export interface LiveState {
   events: boolean | null;
   /** Newest first; `seq` tells events apart (two may share a millisecond). */
   recent: Array<ProxyEvent & { seq: number }>;
+  /** Requests seen on the event stream, one row each, newest first. */
+  requests: RequestRow[];
   pollMs: number;
 }
 
@@ -61,6 +64,7 @@ export function createLive() {
     metricsError: null,
     events: null,
     recent: [],
+    requests: [],
     pollMs: savedPollMs(),
   };
   let seq = 0;
@@ -106,7 +110,8 @@ export function createLive() {
         if (!res.ok || !res.body) throw await errorOf(res);
         update({ events: true });
         for await (const e of sseEvents(res.body)) {
-          update({ recent: [{ ...e, seq: ++seq }, ...state.recent].slice(0, MAX_EVENTS) });
+          if (e.type.startsWith("request.")) update({ requests: foldRequest(state.requests, e, MAX_EVENTS) });
+          else update({ recent: [{ ...e, seq: ++seq }, ...state.recent].slice(0, MAX_EVENTS) });
           for (const l of eventListeners) l(e);
         }
       } catch (err) {

@@ -9,6 +9,11 @@ export interface Sample {
   errors: number;
   ttfbSum: number;
   ttfbCount: number;
+  /** GenAI metrics (absent from older proxies: zero). */
+  inputTokens: number;
+  outputTokens: number;
+  ttftSum: number;
+  ttftCount: number;
   inFlight: number;
   memory: number | null;
   /** Requests each agent took part in since start, by how they ended. */
@@ -21,6 +26,9 @@ export interface Point {
   errorsPerSecond: number;
   /** Mean time to first byte of the streams that started in the interval; null when none did. */
   ttfbMs: number | null;
+  outputTokensPerSecond: number;
+  /** Mean time to first token of the streamed answers in the interval; null when there were none. */
+  ttftMs: number | null;
   inFlight: number;
 }
 
@@ -65,6 +73,10 @@ export function sampleOf(text: string, at: number): Sample {
     ),
     ttfbSum: sum("proxy_stream_first_byte_seconds_sum"),
     ttfbCount: sum("proxy_stream_first_byte_seconds_count"),
+    inputTokens: sum("gen_ai_client_token_usage_sum", (l) => l.gen_ai_token_type === "input"),
+    outputTokens: sum("gen_ai_client_token_usage_sum", (l) => l.gen_ai_token_type === "output"),
+    ttftSum: sum("gen_ai_server_time_to_first_token_seconds_sum"),
+    ttftCount: sum("gen_ai_server_time_to_first_token_seconds_count"),
     // The poll that reads the gauge is itself in flight.
     inFlight: Math.max(0, sum("proxy_requests_in_flight") - 1),
     memory: memory ? memory.value : null,
@@ -77,11 +89,14 @@ export function pointBetween(a: Sample, b: Sample): Point {
   // A restarted proxy starts its counters again: never chart a negative rate.
   const delta = (x: number, y: number) => Math.max(0, y - x);
   const streams = delta(a.ttfbCount, b.ttfbCount);
+  const firstTokens = delta(a.ttftCount, b.ttftCount);
   return {
     at: b.at,
     requestsPerSecond: delta(a.requests, b.requests) / seconds,
     errorsPerSecond: delta(a.errors, b.errors) / seconds,
     ttfbMs: streams > 0 ? (delta(a.ttfbSum, b.ttfbSum) / streams) * 1000 : null,
+    outputTokensPerSecond: delta(a.outputTokens, b.outputTokens) / seconds,
+    ttftMs: firstTokens > 0 ? (delta(a.ttftSum, b.ttftSum) / firstTokens) * 1000 : null,
     inFlight: b.inFlight,
   };
 }

@@ -31,8 +31,7 @@ beforeAll(async () => {
   ]);
   page = await browser.newPage();
   await page.setViewport({ width: 1200, height: 900 });
-  // The client probes GET /events; this proxy has none yet, and the browser logs the 404 it answers.
-  problems = watchConsole(page, (text, url) => url.endsWith("/events") && text.includes("404"));
+  problems = watchConsole(page, () => false);
   page.on("dialog", (d) => void d.accept());
 });
 
@@ -232,8 +231,6 @@ describe.skipIf(!executable)("the dashboard in a browser", () => {
       );
       expect(await textOf("[data-agent=concise] [data-testid=runs]")).toBe("no requests since start");
       await shot("agents");
-      await open("requests", "[data-testid=needs-events]");
-      await shot("requests");
       await open("keys", "main section");
       expect(await textOf("main")).toContain("AUTH=keys");
       expect(problems).toEqual([]);
@@ -242,9 +239,56 @@ describe.skipIf(!executable)("the dashboard in a browser", () => {
   );
 
   test(
-    "with an event stream the requests page tails it; a 401 asks for a key once, sent as a bearer token, never in the URL",
+    "the requests page tails GET /events: a chat through an agent appears with its model, tokens and timings",
     async () => {
-      // GET /events and AUTH=keys are other issues: the browser plays both (request interception).
+      // Same document since the overview: the tab has been subscribed to /events all along.
+      await open("requests", "[data-testid=requests]");
+      await chat("/example tail me");
+      const row = "[data-testid=requests] tbody tr[data-request]";
+      await eventually(
+        "the chat's row, finished",
+        async () => {
+          const rows = await page.$$eval(row, (els) => els.map((e) => e.textContent ?? ""));
+          return rows.some(
+            (t) => t.includes("POST /api/chat") && t.includes("/example") && t.includes("200 ok"),
+          );
+        },
+        10_000,
+      );
+      const text = await textIn(page, row);
+      expect(text).toContain("llama3.2");
+      // Ollama's counts (the fake's prompt_eval_count and eval_count) and the proxy's timings.
+      expect(await textIn(page, `${row} [data-col=tokens]`)).toMatch(/^\d+ → \d+$/);
+      expect(await textIn(page, `${row} [data-col=ttft]`)).toMatch(/\d+ ms/);
+      expect(await textIn(page, `${row} [data-col=duration]`)).toMatch(/\d+ ms/);
+      // The dashboard's own reads are hidden unless asked for.
+      const routes = () =>
+        page.$$eval(row, (els) => els.map((e) => e.querySelector(".mono")?.textContent ?? ""));
+      expect((await routes()).some((r) => r.includes("/metrics"))).toBe(false);
+      await page.click("input[name=mine]");
+      await eventually("the dashboard's reads shown", async () =>
+        (await routes()).some((r) => r.includes("GET /metrics")),
+      );
+      await page.click("input[name=mine]");
+      // A row opens its whole record.
+      await page.click(row);
+      expect(await textIn(page, "[data-testid=request-detail]")).toContain('"dialect": "ollama"');
+      // The pull and the load earlier in this tab are among the other events.
+      const events = await textIn(page, "[data-testid=events]");
+      expect(events).toContain("pull.progress");
+      expect(events).toContain("model.loaded");
+      await page.type("input[name=filter]", "no-such-thing-anywhere");
+      await eventually("the filter applied", async () => !(await page.$(row)));
+      await shot("requests");
+      expect(problems).toEqual([]);
+    },
+    TIMEOUT,
+  );
+
+  test(
+    "a 401 asks for a key once, sent as a bearer token, never in the URL; a proxy without /events says the tail needs it",
+    async () => {
+      // The browser plays a proxy that wants a key and has no /events (request interception).
       const tab = await browser.newPage();
       const bearers = new Set<string>();
       await tab.setRequestInterception(true);
@@ -259,30 +303,14 @@ describe.skipIf(!executable)("the dashboard in a browser", () => {
             body: '{"error":"key needed"}',
           });
         if (req.url().endsWith(`${base}/events`))
-          return void req.respond({
-            status: 200,
-            contentType: "text/event-stream",
-            body: 'event: request.finished\ndata: {"model":"llama3.2","agents":["redact"],"status":200,"durationMs":42}\n\n',
-          });
+          return void req.respond({ status: 404, contentType: "text/plain", body: "404 page not found" });
         return void req.continue();
       });
       await tab.goto(`${proxy.url}${base}/ui#/requests`);
       await tab.waitForSelector(".key-prompt input", { timeout: 10_000 });
       await tab.type(".key-prompt input", "k-secret-1");
       await Promise.all([tab.waitForNavigation(), tab.click(".key-prompt button")]);
-      await eventually(
-        "the event in the tail",
-        async () => (await textIn(tab, "main")).includes("request.finished"),
-        10_000,
-      );
-      expect(await tab.$eval("main table", (e) => e.textContent ?? "")).toContain(
-        "model=llama3.2 agents=redact status=200",
-      );
-      // A row opens its whole event; the filter hides what does not match.
-      await tab.click("main tbody tr");
-      expect(await textIn(tab, "[data-testid=event-detail]")).toContain('"durationMs": 42');
-      await tab.type("input[name=filter]", "qwen3");
-      await eventually("the filter applied", async () => !(await tab.$("main tbody tr")));
+      await tab.waitForSelector("[data-testid=needs-events]", { timeout: 10_000 });
       expect([...bearers]).toEqual(["Bearer k-secret-1"]);
       expect(tab.url()).not.toContain("k-secret-1");
       expect(await tab.evaluate(() => Object.values(sessionStorage))).toEqual(["k-secret-1"]);

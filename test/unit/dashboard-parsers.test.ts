@@ -1,6 +1,7 @@
 // The dashboard's pure readers: Prometheus text into rates, SSE blocks into events, long series into chart buckets.
 import { describe, expect, test } from "bun:test";
 import { parseMetrics, pointBetween, sampleOf } from "../../src/ui/metrics.ts";
+import { foldRequest, isDashboardRead } from "../../src/ui/requests-log.ts";
 import { buckets } from "../../src/ui/series.ts";
 import { parseBlock, sseEvents } from "../../src/ui/sse.ts";
 
@@ -14,6 +15,10 @@ proxy_request_outcomes_total{outcome="ok"} ${chats}
 proxy_request_outcomes_total{outcome="upstream_error"} 2
 proxy_agent_runs_total{agent="redact",outcome="ok"} 3
 proxy_agent_runs_total{agent="redact",outcome="error"} 1
+gen_ai_client_token_usage_sum{gen_ai_operation_name="chat",gen_ai_token_type="input"} ${chats * 5}
+gen_ai_client_token_usage_sum{gen_ai_operation_name="chat",gen_ai_token_type="output"} ${chats * 10}
+gen_ai_server_time_to_first_token_seconds_sum{gen_ai_operation_name="chat"} ${firstByteSum * 2}
+gen_ai_server_time_to_first_token_seconds_count{gen_ai_operation_name="chat"} ${chats}
 proxy_requests_in_flight 3
 process_resident_memory_bytes 1000
 `;
@@ -34,6 +39,9 @@ describe("metrics", () => {
     const p = pointBetween(sampleOf(metrics(4, 0.2), 0), sampleOf(metrics(8, 0.6), 2000));
     expect(p.requestsPerSecond).toBe(2);
     expect(p.ttfbMs).toBeCloseTo(100);
+    // 40 output tokens in 2 s; first tokens took twice the first bytes' time here.
+    expect(p.outputTokensPerSecond).toBe(20);
+    expect(p.ttftMs).toBeCloseTo(200);
     // No stream in the interval: no time to show, rather than zero.
     expect(pointBetween(sampleOf(metrics(8, 0.6), 0), sampleOf(metrics(8, 0.6), 2000)).ttfbMs).toBeNull();
   });
@@ -68,5 +76,51 @@ describe("chart buckets", () => {
     expect(buckets([1, 3, 5, 7], 2)).toEqual([2, 6]);
     expect(buckets([null, null, 4, 6], 2)).toEqual([null, 5]);
     expect(buckets([1, 2], 10)).toEqual([1, 2]);
+  });
+});
+
+describe("the requests tail", () => {
+  const started = (id: string, route = "/api/chat", method = "POST") => ({
+    type: "request.started",
+    data: { type: "request.started", id, method, route, dialect: "ollama" },
+    at: 1,
+  });
+  const finished = (id: string, extra: Record<string, unknown> = {}) => ({
+    type: "request.finished",
+    data: {
+      type: "request.finished",
+      record: { id, method: "POST", route: "/api/chat", status: 200, ...extra },
+    },
+    at: 2,
+  });
+
+  test("a start adds a running row that its finish completes in place", () => {
+    let rows = foldRequest([], started("a"));
+    rows = foldRequest(rows, started("b"));
+    rows = foldRequest(rows, finished("a", { outputTokens: 3 }));
+    expect(rows.map((r) => [r.id, r.running, r.record.outputTokens])).toEqual([
+      ["b", true, undefined],
+      ["a", false, 3],
+    ]);
+  });
+
+  test("a finish whose start came before the tab subscribed is a row too; other events change nothing", () => {
+    const rows = foldRequest([], finished("x"));
+    expect(rows).toHaveLength(1);
+    expect(foldRequest(rows, { type: "pull.progress", data: { model: "m" }, at: 3 })).toBe(rows);
+  });
+
+  test("the tail keeps the newest rows only", () => {
+    let rows = foldRequest([], started("1"), 2);
+    rows = foldRequest(rows, started("2"), 2);
+    rows = foldRequest(rows, started("3"), 2);
+    expect(rows.map((r) => r.id)).toEqual(["3", "2"]);
+  });
+
+  test("the dashboard's own reads are told apart from clients' requests", () => {
+    expect(isDashboardRead({ method: "GET", route: "/metrics" })).toBe(true);
+    expect(isDashboardRead({ method: "GET", route: "/ui/assets/chunk-1.js" })).toBe(true);
+    expect(isDashboardRead({ method: "POST", route: "/api/chat" })).toBe(false);
+    expect(isDashboardRead({ method: "GET", route: "/v1/models" })).toBe(false);
   });
 });

@@ -81,6 +81,21 @@ export function OverviewPage() {
           values={p.map((x) => x.errorsPerSecond)}
         />
         <Figure
+          id="tokens"
+          title="output tokens / s"
+          value={rate(
+            lastOf(p, (x) => x.outputTokensPerSecond),
+            1,
+          )}
+          values={p.map((x) => x.outputTokensPerSecond)}
+        />
+        <Figure
+          id="ttft"
+          title="time to first token"
+          value={duration(lastOf(p, (x) => x.ttftMs))}
+          values={p.map((x) => x.ttftMs)}
+        />
+        <Figure
           id="ttfb"
           title="time to first byte (streams)"
           value={duration(lastOf(p, (x) => x.ttfbMs))}
@@ -95,7 +110,7 @@ export function OverviewPage() {
       </div>
       <p class="muted" data-testid="totals">
         {s.last
-          ? `since start: ${s.last.requests} requests, ${s.last.errors} errors · memory ${bytes(s.last.memory)}`
+          ? `since start: ${s.last.requests} requests, ${s.last.errors} errors, ${s.last.inputTokens} input and ${s.last.outputTokens} output tokens · memory ${bytes(s.last.memory)}`
           : "reading /metrics…"}{" "}
         · the dashboard's own polls of /metrics, /health and /models are not counted · charts:{" "}
         {p.length ? `last ${duration((p.at(-1)?.at ?? 0) - (p[0]?.at ?? 0))}` : "from the second reading"}
