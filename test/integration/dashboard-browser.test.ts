@@ -1,8 +1,11 @@
 // The dashboard in headless Chromium against the fake Ollama: every page, live figures, the playground, a pull, the model actions.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import OpenAI from "openai";
 import type { Browser, Page } from "puppeteer-core";
+import { createFromOptions } from "../../src/auth/index.ts";
 import { chromiumPath, launchBrowser, watchConsole } from "../helpers/browser.ts";
 import { type FakeOllama, startFakeOllama } from "../helpers/fake-ollama.ts";
 import { eventually, startProxy, type TestProxy } from "../helpers/proxy.ts";
@@ -231,8 +234,8 @@ describe.skipIf(!executable)("the dashboard in a browser", () => {
       );
       expect(await textOf("[data-agent=concise] [data-testid=runs]")).toBe("no requests since start");
       await shot("agents");
-      await open("keys", "main section");
-      expect(await textOf("main")).toContain("AUTH=keys");
+      await open("keys", "[data-testid=keys-off]");
+      expect(await textOf("main")).toContain("AUTH=off");
       expect(problems).toEqual([]);
     },
     TIMEOUT,
@@ -379,6 +382,76 @@ describe.skipIf(!executable)("the dashboard in a browser", () => {
       } finally {
         await tab.close();
         await down.stop();
+      }
+    },
+    TIMEOUT,
+  );
+
+  test(
+    "with AUTH=keys: an admin key entered once opens the dashboard; a key created there works with the openai client, shows its usage, and revoked stops working",
+    async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), "osp-ui-keys-"));
+      const keyed = await startProxy({
+        upstreamUrl: fake.url,
+        settings: { auth: "keys", databaseUrl: path.join(dir, "proxy.sqlite") },
+        tuning: { auth: { refreshMs: 25, flushMs: 50 } },
+      });
+      const tab = await browser.newPage();
+      // Only the first visit's 401s (before the key is entered) are expected.
+      const failures = watchConsole(tab, (text) => text.includes("401"));
+      tab.on("dialog", (d) => void d.accept());
+      try {
+        const store = keyed.composed.auth?.store ?? (null as never);
+        const { key: adminKey } = await createFromOptions(store, { name: "ops", admin: true });
+        await Bun.sleep(70);
+        // The page itself needs no key (it holds no data); its first call asks for one.
+        await tab.goto(`${keyed.url}/ui#/keys`);
+        await tab.waitForSelector(".key-prompt input", { timeout: 10_000 });
+        await tab.type(".key-prompt input", adminKey);
+        await Promise.all([tab.waitForNavigation(), tab.click(".key-prompt button")]);
+        await tab.waitForSelector("[data-key=ops]", { timeout: 10_000 });
+        await tab.type("form[name=create-key] input[name=name]", "app");
+        await tab.type("form[name=create-key] input[name=models]", "llama3.2");
+        await tab.click("form[name=create-key] button[type=submit]");
+        await tab.waitForSelector("[data-key=app]", { timeout: 10_000 });
+        const appKey = await textIn(tab, "[data-testid=new-key-value]");
+        expect(appKey.length).toBeGreaterThan(20);
+        await Bun.sleep(70);
+        const client = new OpenAI({ baseURL: `${keyed.url}/v1`, apiKey: appKey });
+        const answer = await client.chat.completions.create({
+          model: "llama3.2",
+          messages: [{ role: "user", content: "hello from the app" }],
+        });
+        expect(answer.choices[0]?.message.content).toContain("hello from the app");
+        // Usage is written in batches (every 50 ms here): refresh until the row is there.
+        await eventually(
+          "the app's usage",
+          async () => {
+            await tab.click("main button.link");
+            return (await textIn(tab, "[data-usage=app]")).includes("llama3.2");
+          },
+          5000,
+        );
+        await tab.click("[data-key=app] button.danger");
+        await eventually(
+          "app revoked",
+          async () => (await textIn(tab, "[data-key=app]")).includes("revoked"),
+          5000,
+        );
+        await Bun.sleep(70);
+        const refused = await client.chat.completions
+          .create({ model: "llama3.2", messages: [{ role: "user", content: "again" }] })
+          .then(
+            () => 200,
+            (e: { status?: number }) => e.status,
+          );
+        expect(refused).toBe(401);
+        await shot("keys");
+        expect(failures).toEqual([]);
+      } finally {
+        await tab.close();
+        await keyed.stop();
+        rmSync(dir, { recursive: true, force: true });
       }
     },
     TIMEOUT,
