@@ -12,6 +12,8 @@ console.log(`
   │  Its replies are deterministic ("You said: ..."); no model runs here.        │
   └──────────────────────────────────────────────────────────────────────────────┘
 
+  Open the dashboard: ${base}/ui
+
   Try, in another terminal:
     curl ${base}/health
     curl ${base}/api/chat -d '{"model":"llama3.2","messages":[{"role":"user","content":"/example hi"}]}'

@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { chromiumPath, launchBrowser, watchConsole } from "../test/helpers/browser.ts";
 import { startFakeOllama } from "../test/helpers/fake-ollama.ts";
 import { startOtlpReceiver } from "../test/helpers/otlp-receiver.ts";
 import { concurrentStreams, spawnProxy } from "../test/helpers/spawn-proxy.ts";
@@ -51,6 +52,42 @@ for (let tries = 0; tries < 100; tries++) {
 }
 const example = pluginsBody.agents?.find((a) => a.name === "example");
 check(example?.status === "loaded", "the example agent loaded from the agents folder on disk");
+
+// The dashboard is embedded in the binary (no source files, no bundler at run time): page and assets.
+const ui = await fetch(`${base}/ui`);
+const uiHtml = await ui.text();
+const uiAssets = [...uiHtml.matchAll(/(?:src|href)="(\/ui\/assets\/[^"]+)"/g)].map((m) => m[1] ?? "");
+let uiAssetsOk = uiAssets.length >= 2;
+for (const asset of uiAssets) {
+  const res = await fetch(`${base}${asset}`);
+  const text = await res.text();
+  uiAssetsOk &&= res.status === 200 && text.length > 100;
+}
+check(
+  ui.status === 200 && uiHtml.includes('id="root"') && uiAssetsOk,
+  `GET /ui serves the embedded dashboard and its ${uiAssets.length} assets`,
+);
+
+// The bundle `bun build --compile` made runs in a browser: the page renders live data, no errors.
+const executable = chromiumPath();
+if (executable) {
+  const browser = await launchBrowser(executable);
+  try {
+    const page = await browser.newPage();
+    const problems = watchConsole(page, () => false);
+    await page.goto(`${base}/ui#/agents`);
+    const rendered = await page
+      .waitForSelector("[data-agent=example]", { timeout: 10_000 })
+      .then(() => true)
+      .catch(() => false);
+    check(
+      rendered && problems.length === 0,
+      `the dashboard renders in Chromium (${problems.join("; ") || "no console errors"})`,
+    );
+  } finally {
+    await browser.close();
+  }
+}
 
 const chat = await fetch(`${base}/api/chat`, {
   method: "POST",

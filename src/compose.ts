@@ -16,6 +16,7 @@ import { createConfigRoutes } from "./features/config/routes.ts";
 import { createEventsRoutes } from "./features/events/routes.ts";
 import { createModelFeature, type ModelFeature } from "./features/models/index.ts";
 import { createPluginsRoutes } from "./features/plugins/routes.ts";
+import { createUiRoutes } from "./features/ui/routes.ts";
 import { createFleetClient, Fleet, fleetTable } from "./fleet/index.ts";
 import type { Logger } from "./log.ts";
 import { addFleetMetrics } from "./metrics/fleet-metrics.ts";
@@ -178,6 +179,7 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
       createConfigRoutes({ store, presets }),
       createEventsRoutes({ events, buffer: config.eventsBuffer }),
       ...(auth ? [createAdminRoutes({ store: auth.store })] : []),
+      createUiRoutes({ basePath: config.basePath }),
     ],
     auth: auth?.middleware,
     stop: input.stop,

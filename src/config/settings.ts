@@ -483,7 +483,7 @@ export const SETTINGS = {
     env: "AUTH",
     flag: "--auth",
     default: "off",
-    help: "off (anyone who can reach the proxy may use it, as Ollama) or keys (every route but /health/live needs an API key)",
+    help: "off (anyone who can reach the proxy may use it, as Ollama) or keys (every route but /health/live and the dashboard page needs an API key)",
     schema: oneOf(["off", "keys"] as const),
   }),
   databaseUrl: setting({
