@@ -7,11 +7,10 @@ import {
   createAgentRegistry,
 } from "./agents/index.ts";
 import { createApp } from "./app.ts";
-import { type Auth, createAuth } from "./auth/index.ts";
+import type { Auth } from "./auth/index.ts";
 import type { Config, LoadResult } from "./config/index.ts";
 import { type ConfigReloader, createConfigReloader } from "./config/reload.ts";
 import { type ConfigStore, createConfigStore } from "./config/store.ts";
-import { createAdminRoutes } from "./features/admin/routes.ts";
 import { createConfigRoutes } from "./features/config/routes.ts";
 import { createEventsRoutes } from "./features/events/routes.ts";
 import { createModelFeature, type ModelFeature } from "./features/models/index.ts";
@@ -140,9 +139,10 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
   });
   const presets = () => models.core.presets();
   // AUTH is read at start-up only (a restart setting): keys, policies and limits live in the store.
+  // Loaded only with AUTH=keys: the store, its SQL and Redis clients cost start-up time otherwise.
   const auth =
     config.auth === "keys"
-      ? await createAuth({
+      ? await (await import("./auth/index.ts")).createAuth({
           settings: config,
           logger,
           // Presets and aliases are judged by the model they run.
@@ -178,7 +178,9 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
       createPluginsRoutes({ registry, presets }),
       createConfigRoutes({ store, presets }),
       createEventsRoutes({ events, buffer: config.eventsBuffer }),
-      ...(auth ? [createAdminRoutes({ store: auth.store })] : []),
+      ...(auth
+        ? [(await import("./features/admin/routes.ts")).createAdminRoutes({ store: auth.store })]
+        : []),
       createUiRoutes({ basePath: config.basePath }),
     ],
     auth: auth?.middleware,
