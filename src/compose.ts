@@ -137,6 +137,7 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     live: store.current,
     agentsCheck: (commands) => checkCommandChain(commands, registry.snapshot()),
     pullObserver: pullObserver({ metrics: metrics.llm, events, tracing }),
+    warmTargets: (model) => upstream.warmTargets(model),
   });
   const presets = () => models.core.presets();
   // AUTH is read at start-up only (a restart setting): keys, policies and limits live in the store.

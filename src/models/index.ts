@@ -16,7 +16,7 @@ import type { PullWaitTiming } from "./pull-wait.ts";
 import { createModelService } from "./service.ts";
 import { type ModelStatus, modelStatus } from "./status.ts";
 import type { ModelService, ModelSettings } from "./types.ts";
-import { createWarmer } from "./warm.ts";
+import { createWarmer, type WarmerDeps } from "./warm.ts";
 
 export type { AliasModel } from "./aliases.ts";
 export { isCloudModel, modelKey } from "./names.ts";
@@ -24,6 +24,7 @@ export type { AgentsCheck, PresetLookup, PresetStatus } from "./presets.ts";
 export type { PullManager, PullObserver } from "./pull-manager.ts";
 export type { ModelStatus } from "./status.ts";
 export { invalidModelName, isValidModelName } from "./valid-name.ts";
+export type { WarmTarget } from "./warm.ts";
 
 export interface ModelCoreDeps {
   config: ModelSettings;
@@ -40,6 +41,8 @@ export interface ModelCoreDeps {
   agentsCheck?: AgentsCheck;
   /** Told of every pull (metrics, events, traces). */
   pullObserver?: PullObserver;
+  /** Where warm-ups load a model: each fleet server that has it (absent: one routed call). */
+  warmTargets?: WarmerDeps["targets"];
 }
 
 export interface ModelCore {
@@ -104,6 +107,7 @@ export function createModelCore(deps: ModelCoreDeps): ModelCore {
     models: service,
     warmModels: config.warmModels,
     warmOnPull: config.warmOnPull,
+    targets: deps.warmTargets,
   });
   return {
     service,

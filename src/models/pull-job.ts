@@ -110,6 +110,7 @@ export class PullJob {
 
   private async run(upstream: UpstreamClient, request: PullRequest): Promise<PullOutcome> {
     const signal = this.abort.signal;
+    let where = upstream.baseUrl;
     try {
       const headers = new Headers(request.headers);
       headers.set("content-type", "application/json");
@@ -123,21 +124,22 @@ export class PullJob {
         const message = upstreamErrorMessage(await res.text(), res.status);
         return { ok: false, cancelled: false, message, status: res.status, refused: true };
       }
+      // A fleet answers from one server: a failure below names that one, not the whole fleet.
+      const served = res.headers.get("x-upstream");
+      where = (served && upstream.urlOf?.(served)) || upstream.baseUrl;
       let success = false;
       for await (const line of readNdjson<PullLine>(res.body, { maxLineBytes: upstream.maxLineBytes })) {
         if (typeof line.error === "string") return this.failed(line.error);
         this.record(line);
         if (line.status === "success") success = true;
       }
-      return success
-        ? { ok: true }
-        : this.failed(`upstream Ollama at ${upstream.baseUrl} ended the pull early`);
+      return success ? { ok: true } : this.failed(`upstream Ollama at ${where} ended the pull early`);
     } catch (err) {
       if (signal.aborted) return { ok: false, cancelled: true, message: String(signal.reason?.message) };
       if (isAbortError(err)) return { ok: false, cancelled: true, message: "pull stopped" };
       if (err instanceof ProxyError)
         return { ok: false, cancelled: false, message: err.message, status: err.status, refused: true };
-      const broken = upstreamBrokeOff(upstream.baseUrl, err);
+      const broken = upstreamBrokeOff(where, err);
       return this.failed(broken instanceof Error ? broken.message : String(broken));
     }
   }
