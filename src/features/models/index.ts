@@ -29,6 +29,8 @@ export interface ModelFeatureDeps {
   agentsCheck?: AgentsCheck;
   /** Told of every pull (metrics, events, traces). */
   pullObserver?: PullObserver;
+  /** With REDIS_URL: pulls shared with the other replicas. */
+  pullCoordinator?: ModelCoreDeps["pullCoordinator"];
   /** Where warm-ups load a model: each fleet server that has it. */
   warmTargets?: ModelCoreDeps["warmTargets"];
 }
