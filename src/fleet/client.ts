@@ -4,16 +4,15 @@
 import type { Config } from "../config/index.ts";
 import type { Logger } from "../log.ts";
 import type { WarmTarget } from "../models/index.ts";
-import { modelKey } from "../models/names.ts";
 import { callJson, type RouteHint, type UpstreamCallInit, type UpstreamClient } from "../upstream/client.ts";
 import { Affinity } from "./affinity.ts";
-import { isHealthy } from "./choose.ts";
 import type { Fleet } from "./fleet.ts";
 import { forwardManaged, parseBody } from "./forward-managed.ts";
 import { Placement } from "./manage.ts";
 import type { Member } from "./member.ts";
 import { type RouteDeps, routed } from "./routed.ts";
 import { jsonResponse, lowestVersion, mergedPs, mergedTags } from "./views.ts";
+import { warmTargets } from "./warm-targets.ts";
 
 const INFERENCE = new Set(["/api/chat", "/api/generate", "/api/embed", "/api/embeddings"]);
 const VIEWS: Record<string, (fleet: Fleet, signal?: AbortSignal) => Promise<unknown>> = {
@@ -52,15 +51,7 @@ export function createFleetClient(deps: FleetClientDeps): FleetClient {
 
   const client: FleetClient = {
     placement,
-    warmTargets(model) {
-      if (!fleet.many) return [];
-      const key = modelKey(model);
-      const now = Date.now();
-      return fleet
-        .members()
-        .filter((m) => !m.removed && m.has(key) === true && isHealthy(m, now))
-        .map((m) => ({ name: m.name, upstream: loadingOn(m, model) }));
-    },
+    warmTargets: (model) => warmTargets(fleet, model),
     // Only with several servers: a fleet of one is named by its baseUrl already.
     urlOf: (name) => (fleet.many ? fleet.byName(name)?.client.baseUrl : undefined),
     get baseUrl() {
@@ -134,23 +125,6 @@ export function createFleetClient(deps: FleetClientDeps): FleetClient {
     json: (pathAndQuery, init) => callJson(client, pathAndQuery, init),
   };
   return client;
-}
-
-/** A server's own client whose successful calls mark `model` loaded there (routing sees it at once). */
-function loadingOn(m: Member, model: string): UpstreamClient {
-  const direct: UpstreamClient = {
-    baseUrl: m.client.baseUrl,
-    host: m.client.host,
-    maxLineBytes: m.client.maxLineBytes,
-    async call(pathAndQuery, init) {
-      const res = await m.client.call(pathAndQuery, init);
-      if (res.ok) m.noteLoaded(model);
-      return res;
-    },
-    forward: (req, pathAndQuery) => m.client.forward(req, pathAndQuery),
-    json: (pathAndQuery, init) => callJson(direct, pathAndQuery, init),
-  };
-  return direct;
 }
 
 function pathOf(pathAndQuery: string): string {
