@@ -27,6 +27,8 @@ export interface SharedPulls extends PullCoordinator {
   close(): void;
 }
 
+const CONNECT_WAIT_MS = 1000;
+
 export function createSharedPulls(opts: SharedPullsOptions): SharedPulls {
   const { logger } = opts;
   const lockMs = opts.lockMs ?? 15_000;
@@ -37,7 +39,9 @@ export function createSharedPulls(opts: SharedPullsOptions): SharedPulls {
     autoReconnect: true,
     connectionTimeout: 2000,
   });
-  const ready = redis.connect().catch(() => {});
+  // The first pulls (WARM_MODELS at start-up) wait for the connection, a little: with Redis away
+  // they pull on their own at once (commands fail while it is not connected; no offline queue).
+  const ready = Promise.race([redis.connect().catch(() => {}), Bun.sleep(CONNECT_WAIT_MS)]);
   const keys = (model: string, token: string) => {
     const base = `${prefix}${opts.scope ? `${opts.scope()}:` : ""}${model}`;
     return { lock: base, outcome: `${base}:outcome:${token}`, progress: `${base}:progress:${token}` };
@@ -87,7 +91,7 @@ export function createSharedPulls(opts: SharedPullsOptions): SharedPulls {
       closing = true;
       if (active === 0) redis.close();
       // Bounded: a pull that does not stop in time loses its lock by expiry instead.
-      else setTimeout(() => redis.close(), 2000).unref();
+      else setTimeout(() => redis.close(), Math.min(2000, lockMs)).unref();
     },
   };
 }

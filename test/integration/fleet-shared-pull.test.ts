@@ -9,6 +9,8 @@ import { createLogger } from "../../src/log.ts";
 import type { PullOutcome, PullSide } from "../../src/models/index.ts";
 import type { PullLine } from "../../src/wire/ollama.ts";
 import { type FakeOllama, startFakeOllama } from "../helpers/fake-ollama.ts";
+import { freePort } from "../helpers/free-port.ts";
+import { startProxy } from "../helpers/proxy.ts";
 import { startRedis } from "../helpers/redis.ts";
 import { type SpawnedProxy, spawnProxy } from "../helpers/spawn-proxy.ts";
 
@@ -25,7 +27,13 @@ describe.skipIf(!redis)("two replicas, one Redis, one Ollama", () => {
   beforeAll(async () => {
     // Slow pulls: every client has asked long before the pull is over.
     fake = startFakeOllama({ behaviour: { pullChunkDelayMs: 60 } });
-    const env = { OLLAMA_URL: fake.url, REDIS_URL: redis?.url, PROXY_HOST: "127.0.0.1" };
+    // Progress as message.thinking, so a test can read the texts a waiting chat is shown.
+    const env = {
+      OLLAMA_URL: fake.url,
+      REDIS_URL: redis?.url,
+      PROXY_HOST: "127.0.0.1",
+      PROGRESS_NATIVE: "thinking",
+    };
     [a, b] = await Promise.all([
       spawnProxy({ args: ["--port", "0"], env }),
       spawnProxy({ args: ["--port", "0"], env }),
@@ -48,9 +56,22 @@ describe.skipIf(!redis)("two replicas, one Redis, one Ollama", () => {
         seen.push(line.status);
       return seen;
     };
+    // A streaming chat on each replica is shown the pull's percent, whichever replica runs it.
+    const texts = async (p: SpawnedProxy) => {
+      const seen: string[] = [];
+      const stream = await new Ollama({ host: p.url }).chat({
+        model: "tinyllama",
+        messages: hi,
+        stream: true,
+      });
+      for await (const part of stream) if (part.message.thinking) seen.push(part.message.thinking.trim());
+      return seen;
+    };
+    const shown = Promise.all([texts(a), texts(b)]);
     await Bun.sleep(100);
     const [onA, onB] = await Promise.all([statuses(a), statuses(b)]);
     const replies = await Promise.all(chats);
+    for (const seen of await shown) expect(seen.some((t) => /^pulling tinyllama \d+%$/.test(t))).toBe(true);
     expect(replies.every((r) => r.done)).toBe(true);
     expect(fake.requestsTo("/api/pull").length).toBe(1);
     for (const seen of [onA, onB]) {
@@ -63,6 +84,28 @@ describe.skipIf(!redis)("two replicas, one Redis, one Ollama", () => {
     expect(followed.length).toBe(1);
     expect(started.length).toBe(2);
   });
+});
+
+test("while Redis cannot be reached, a replica pulls on its own and says so", async () => {
+  const fake = startFakeOllama();
+  const proxy = await startProxy({
+    upstreamUrl: fake.url,
+    settings: { redisUrl: `redis://127.0.0.1:${freePort()}` },
+  });
+  try {
+    const reply = await new Ollama({ host: proxy.url }).chat({
+      model: "tinyllama",
+      messages: [{ role: "user", content: "hi" }],
+    });
+    expect(reply.done).toBe(true);
+    expect(fake.requestsTo("/api/pull").length).toBe(1);
+    expect(
+      proxy.logs.some((l) => String(l.msg).startsWith("redis unreachable: pulling without sharing")),
+    ).toBe(true);
+  } finally {
+    await proxy.stop();
+    await fake.stop();
+  }
 });
 
 /** A pull as the coordinator sees it: lines recorded, a run the test settles. */
