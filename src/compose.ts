@@ -16,7 +16,7 @@ import { createEventsRoutes } from "./features/events/routes.ts";
 import { createModelFeature, type ModelFeature } from "./features/models/index.ts";
 import { createPluginsRoutes } from "./features/plugins/routes.ts";
 import { createUiRoutes } from "./features/ui/routes.ts";
-import { createFleetClient, Fleet, fleetTable } from "./fleet/index.ts";
+import { createFleetClient, createSharedPulls, Fleet, fleetScope, fleetTable } from "./fleet/index.ts";
 import type { Logger } from "./log.ts";
 import { addFleetMetrics } from "./metrics/fleet-metrics.ts";
 import { createProxyMetrics } from "./metrics/proxy-metrics.ts";
@@ -99,6 +99,15 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
   store.subscribe((next) => fleet.apply(next));
   const firstPoll = fleet.start();
   const upstream = createFleetClient({ fleet, current: store.current, logger });
+  // REDIS_URL: replicas in front of the same fleet pull each model once between them.
+  const sharedPulls = config.redisUrl
+    ? createSharedPulls({
+        url: config.redisUrl,
+        logger,
+        refresh: () => fleet.pollAll(),
+        scope: () => fleetScope(fleet),
+      })
+    : null;
   const registry = createAgentRegistry({
     dir: config.agentsDir,
     logger,
@@ -136,6 +145,8 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     live: store.current,
     agentsCheck: (commands) => checkCommandChain(commands, registry.snapshot()),
     pullObserver: pullObserver({ metrics: metrics.llm, events, tracing }),
+    warmTargets: (model) => upstream.warmTargets(model),
+    pullCoordinator: sharedPulls ?? undefined,
   });
   const presets = () => models.core.presets();
   // AUTH is read at start-up only (a restart setting): keys, policies and limits live in the store.
@@ -203,6 +214,7 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
       reloader?.close();
       registry.close();
       models.stop();
+      sharedPulls?.close();
       void tracing?.shutdown();
       await auth?.close();
     },

@@ -506,7 +506,7 @@ export const SETTINGS = {
     env: "REDIS_URL",
     flag: "--redis-url",
     default: "",
-    help: "redis:// URL for rate-limit and concurrency counters shared by replicas; empty = counted in each process",
+    help: "redis:// URL shared by replicas: rate-limit and concurrency counters, and pulls (one per model across every replica); empty = each process on its own",
     schema: text(),
     redact: redactUrlPassword,
   }),
