@@ -65,7 +65,10 @@ export function authMiddleware(opts: AuthMiddlewareOptions): MiddlewareHandler<A
     if (credential.kind === "signed") c.req.raw = stripTs(c.req.raw);
 
     const scope = c.get("request");
-    c.set("access", createTurnAccess(key));
+    c.set(
+      "access",
+      createTurnAccess(key, (model) => allowed(key, model)),
+    );
     const endUser = endUserOf(c);
     // Embeddings carry their count in the answer the proxy reads below; chats in the request record.
     let embedInput = 0;

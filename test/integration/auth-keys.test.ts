@@ -301,6 +301,43 @@ describe("policy", () => {
     expect(ps.models.every((m) => m.name.startsWith("llama3"))).toBe(true);
   });
 
+  test("Anthropic's models.list pages through exactly the allowed models, has_more and ids true", async () => {
+    const everything = new Anthropic({
+      baseURL: proxy.url,
+      apiKey: await newKey("all-models"),
+      maxRetries: 0,
+    });
+    const all: string[] = [];
+    for await (const m of everything.models.list({ limit: 1000 })) all.push(m.id);
+    const anthropic = new Anthropic({
+      baseURL: proxy.url,
+      apiKey: await newKey("paged", { models: "qwen3*" }),
+      maxRetries: 0,
+    });
+    // qwen3 itself, and the alias and the preset that run it.
+    const wanted = all.filter((id) => id.startsWith("qwen3") || id === "smart" || id === "coder");
+    // Allowed entries sit between refused ones: a page cut after paging would come back short or empty.
+    expect(wanted.length).toBeGreaterThan(1);
+    expect(wanted.length).toBeLessThan(all.length);
+    const seen: string[] = [];
+    for await (const m of anthropic.models.list({ limit: 1 })) seen.push(m.id);
+    expect(seen).toEqual(wanted);
+    const first = await anthropic.models.list({ limit: wanted.length - 1 });
+    expect(first.data.map((m) => m.id)).toEqual(wanted.slice(0, -1));
+    const raw = first as unknown as { has_more: boolean; first_id: string; last_id: string };
+    expect([raw.has_more, raw.first_id, raw.last_id]).toEqual([true, wanted[0], wanted.at(-2)]);
+    const last = (await anthropic.models.list({ after_id: raw.last_id })) as unknown as {
+      data: Array<{ id: string }>;
+      has_more: boolean;
+    };
+    expect([last.data.map((m) => m.id), last.has_more]).toEqual([[wanted.at(-1)], false]);
+    const back = (await anthropic.models.list({ before_id: wanted.at(-1), limit: 1 })) as unknown as {
+      data: Array<{ id: string }>;
+      has_more: boolean;
+    };
+    expect([back.data.map((m) => m.id), back.has_more]).toEqual([[wanted.at(-2)], wanted.length > 2]);
+  });
+
   test("model management needs --manage; /admin needs --admin", async () => {
     const plain = await newKey("plain");
     const r = await post("/api/pull", JSON.stringify({ model: "tinyllama", stream: false }), {
