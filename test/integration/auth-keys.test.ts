@@ -325,17 +325,19 @@ describe("policy", () => {
     const first = await anthropic.models.list({ limit: wanted.length - 1 });
     expect(first.data.map((m) => m.id)).toEqual(wanted.slice(0, -1));
     const raw = first as unknown as { has_more: boolean; first_id: string; last_id: string };
-    expect([raw.has_more, raw.first_id, raw.last_id]).toEqual([true, wanted[0], wanted.at(-2)]);
+    expect(raw).toMatchObject({ has_more: true, first_id: wanted[0], last_id: wanted.at(-2) });
     const last = (await anthropic.models.list({ after_id: raw.last_id })) as unknown as {
       data: Array<{ id: string }>;
       has_more: boolean;
     };
-    expect([last.data.map((m) => m.id), last.has_more]).toEqual([[wanted.at(-1)], false]);
+    expect(last.data.map((m) => m.id)).toEqual(wanted.slice(-1));
+    expect(last.has_more).toBe(false);
     const back = (await anthropic.models.list({ before_id: wanted.at(-1), limit: 1 })) as unknown as {
       data: Array<{ id: string }>;
       has_more: boolean;
     };
-    expect([back.data.map((m) => m.id), back.has_more]).toEqual([[wanted.at(-2)], wanted.length > 2]);
+    expect(back.data.map((m) => m.id)).toEqual(wanted.slice(-2, -1));
+    expect(back.has_more).toBe(wanted.length > 2);
   });
 
   test("model management needs --manage; /admin needs --admin", async () => {
