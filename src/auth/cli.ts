@@ -1,6 +1,6 @@
 // `ollama-smart-proxy keys create|list|revoke|usage`: managing keys from a shell, on the same store
-// the proxy reads (DATABASE_URL, AUTH_SECRET, or their flags).
-import { SETTINGS } from "../config/settings.ts";
+// the proxy reads (DATABASE_URL, AUTH_SECRET: flags, environment or the config file).
+import { storeSettingsOf } from "./cli-settings.ts";
 import { parseDuration, utcDay } from "./duration.ts";
 import { openKeyStore } from "./index.ts";
 import { createFromOptions, keyView } from "./manage.ts";
@@ -14,7 +14,8 @@ const USAGE = `usage: ollama-smart-proxy keys <command>
   list                         every key, its state and policy
   revoke NAME|PREFIX           takes effect within 2 s in every running proxy
   usage [NAME] [--since 7d]    requests and tokens per key, day, model and route
-Store: --database-url / DATABASE_URL, --auth-secret / AUTH_SECRET (as the proxy).`;
+Store: --database-url / DATABASE_URL, --auth-secret / AUTH_SECRET, or the config file's
+       database-url and auth-secret (--config / CONFIG_FILE), as the proxy reads them.`;
 
 const VALUE_FLAGS = new Set([
   "name",
@@ -31,6 +32,7 @@ const VALUE_FLAGS = new Set([
   "since",
   "database-url",
   "auth-secret",
+  "config",
 ]);
 const BOOLEAN_FLAGS = new Set(["manage", "admin", "json"]);
 
@@ -56,11 +58,14 @@ export async function runKeysCommand(
     io.out(USAGE);
     return command ? 0 : 2;
   }
-  const databaseUrl = first(parsed, "database-url") ?? env.DATABASE_URL ?? SETTINGS.databaseUrl.default;
-  const authSecret = first(parsed, "auth-secret") ?? env.AUTH_SECRET ?? "";
+  const settings = storeSettingsOf((name) => first(parsed, name), env, cwd);
+  if ("error" in settings) {
+    io.err(`ollama-smart-proxy keys: ${settings.error}`);
+    return 2;
+  }
   let opened: Awaited<ReturnType<typeof openKeyStore>>;
   try {
-    opened = await openKeyStore({ databaseUrl, authSecret }, cwd);
+    opened = await openKeyStore(settings, cwd);
   } catch (err) {
     io.err(`ollama-smart-proxy keys: cannot open the key store: ${(err as Error).message}`);
     return 1;

@@ -613,6 +613,56 @@ describe("the keys command and the graceful stop", () => {
     expect(list.out.find((l) => l.startsWith("revoked "))).toContain("revoked");
   });
 
+  test("the store comes from --config / CONFIG_FILE as the server reads it: flag > env > file", async () => {
+    const cfg = mkdtempSync(path.join(os.tmpdir(), "osp-keys-cfg-"));
+    const db = (name: string) => path.join(cfg, `${name}.sqlite`);
+    const file = path.join(cfg, "proxy.yaml");
+    await Bun.write(file, `database-url: ${db("file")}\nauth-secret: from-the-file\n`);
+    const keys = async (env: Record<string, string>, ...argv: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await runKeysCommand(argv, env, cfg, { out: (l) => out.push(l), err: (l) => err.push(l) });
+      return { code, out, err: err.join("\n") };
+    };
+    const names = async (database: string) =>
+      (
+        JSON.parse((await keys({}, "list", "--json", "--database-url", database)).out.join("\n")) as Array<{
+          name: string;
+        }>
+      ).map((k) => k.name);
+    try {
+      expect((await keys({}, "create", "--name", "by-flag", "--config", file)).code).toBe(0);
+      expect((await keys({ CONFIG_FILE: "proxy.yaml" }, "create", "--name", "by-env")).code).toBe(0);
+      expect(await names(db("file"))).toEqual(["by-flag", "by-env"]);
+      expect(
+        (await keys({ CONFIG_FILE: file, DATABASE_URL: db("env") }, "create", "--name", "env-wins")).code,
+      ).toBe(0);
+      expect(await names(db("env"))).toEqual(["env-wins"]);
+      expect(
+        (await keys({ DATABASE_URL: db("env") }, "create", "--name", "x", "--database-url", db("flag"))).code,
+      ).toBe(0);
+      expect(await names(db("flag"))).toEqual(["x"]);
+      // The file's secret keys the hashes: a proxy reading the same file accepts the key.
+      const key = (await keys({}, "create", "--name", "served", "--config", file)).out.at(-1) as string;
+      const served = await startProxy({
+        upstreamUrl: fake.url,
+        settings: { auth: "keys", databaseUrl: db("file"), authSecret: "from-the-file" },
+      });
+      try {
+        const res = await fetch(`${served.url}/api/tags`, { headers: { authorization: `Bearer ${key}` } });
+        expect(res.status).toBe(200);
+      } finally {
+        await served.stop();
+      }
+      await Bun.write(file, "database-url: [1, 2]\nrpm: 3\n");
+      const broken = await keys({}, "list", "--config", file);
+      expect(broken.code).toBe(2);
+      expect(broken.err).toContain(`${file}: rpm: unknown key`);
+    } finally {
+      rmSync(cfg, { recursive: true, force: true });
+    }
+  });
+
   test("usage still pending when the proxy stops is written before it exits", async () => {
     const db = path.join(dir, "late.sqlite");
     const late = await startProxy({
