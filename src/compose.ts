@@ -147,6 +147,8 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
           logger,
           // Presets and aliases are judged by the model they run.
           resolve: (model) => models.service.resolve(models.service.preset?.(model)?.preset.model ?? model),
+          // Live: the key cache reads them at every reload of the keys.
+          defaults: () => store.current().keyDefaults,
           tuning: input.tuning?.auth,
         })
       : null;

@@ -47,7 +47,7 @@ export function authMiddleware(opts: AuthMiddlewareOptions): MiddlewareHandler<A
     const key = found;
     const refused = refusalFor(key, right, method, route, allowed);
     if (refused) return refuseCounted(c, route, key, refused, opts);
-    const admitted = opts.limiter.admit(key.record.id, key.record.policy);
+    const admitted = opts.limiter.admit(key.record.id, key.policy);
     // Local counters answer at once: no promise to wait on then.
     const admission = admitted instanceof Promise ? await admitted : admitted;
     if (isRefusal(admission))
