@@ -180,7 +180,9 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
       createPluginsRoutes({ registry, presets }),
       createConfigRoutes({ store, presets }),
       createEventsRoutes({ events, buffer: config.eventsBuffer }),
-      ...(auth ? [createAdminRoutes({ store: auth.store })] : []),
+      ...(auth
+        ? [createAdminRoutes({ store: auth.store, defaults: () => store.current().keyDefaults })]
+        : []),
       createUiRoutes({ basePath: config.basePath }),
     ],
     auth: auth?.middleware,

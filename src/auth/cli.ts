@@ -89,7 +89,7 @@ export async function runKeysCommand(
           tokensPerDay: int(parsed, "budget-tokens-per-day"),
           tokensPerMonth: int(parsed, "budget-tokens-per-month"),
         });
-        const view = keyView(record);
+        const view = keyView(record, settings.keyDefaults);
         io.out(`created key '${view.name}' (owner ${view.owner}, prefix ${view.prefix}): ${view.summary}`);
         if (view.expiresAt) io.out(`expires ${view.expiresAt}`);
         io.out("the key is shown this once; the proxy keeps only a hash of it:");
@@ -97,7 +97,7 @@ export async function runKeysCommand(
         return 0;
       }
       case "list": {
-        const keys = (await store.list()).map(keyView);
+        const keys = (await store.list()).map((k) => keyView(k, settings.keyDefaults));
         if (parsed.flags.has("json")) io.out(JSON.stringify(keys, null, 2));
         else
           table(

@@ -5,6 +5,7 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Ollama } from "ollama";
+import { runKeysCommand } from "../../src/auth/cli.ts";
 import { createFromOptions } from "../../src/auth/index.ts";
 import { type FakeOllama, startFakeOllama } from "../helpers/fake-ollama.ts";
 import { eventually, startProxy, type TestProxy } from "../helpers/proxy.ts";
@@ -88,6 +89,23 @@ test("a key without its own rpm and models gets the file's; a key's own values w
     await fetch(`${proxy.url}/config`, { headers: { authorization: `Bearer ${admin}` } })
   ).json()) as { settings: Record<string, { value: unknown; source: string; live: boolean }> };
   expect(config.settings["key-defaults"]).toMatchObject({ value: { rpm: 6 }, source: "file", live: true });
+  // /admin and `keys list` show each key as it is held to now, and which fields the file gave it.
+  const listed = (await (
+    await fetch(`${proxy.url}/admin/keys`, { headers: { authorization: `Bearer ${admin}` } })
+  ).json()) as { keys: Array<Record<string, unknown>> };
+  expect(listed.keys.find((k) => k.name === "plain")).toMatchObject({
+    policy: {},
+    effective: { rpm: 6 },
+    summary: "rpm=6 (from key-defaults: rpm)",
+  });
+  expect(listed.keys.find((k) => k.name === "own")).toMatchObject({
+    effective: { rpm: 5, models: ["qwen3*"] },
+    summary: "models=qwen3* rpm=5",
+  });
+  const out: string[] = [];
+  const io = { out: (l: string) => out.push(l), err: () => {} };
+  expect(await runKeysCommand(["list", "--config", file], {}, dir, io)).toBe(0);
+  expect(out.find((l) => l.startsWith("plain "))).toContain("rpm=6 (from key-defaults: rpm)");
   expect(
     proxy.logs.some((l) => l.msg === "config reloaded" && String(l.applied).includes("key-defaults")),
   ).toBe(true);
