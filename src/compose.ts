@@ -152,6 +152,9 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
           tuning: input.tuning?.auth,
         })
       : null;
+  store.subscribe((next, previous) => {
+    if (JSON.stringify(next.keyDefaults) !== JSON.stringify(previous.keyDefaults)) auth?.defaultsChanged();
+  });
   const app = createApp({
     config,
     logger,

@@ -33,6 +33,8 @@ export interface Auth {
   store: KeyStore;
   usage: UsageRecorder;
   health(): Record<string, unknown>;
+  /** The key defaults changed: a budget they now give a key counts this day's and month's stored usage. */
+  defaultsChanged(): void;
   /** Writes the pending usage and closes the connections; the graceful stop awaits it. */
   close(): Promise<void>;
 }
@@ -79,9 +81,11 @@ export async function createAuth(opts: {
   await counters.ready;
   const limiter = createLimiter(counters);
   const usage = createUsageRecorder({ store, logger, flushMs: opts.tuning?.flushMs });
-  void seedBudgets(store, limiter, opts.defaults?.() ?? {}).catch((error) =>
-    logger.warn("budgets start from zero: stored usage unreadable", { error: String(error) }),
-  );
+  const seed = () =>
+    void seedBudgets(store, limiter, opts.defaults?.() ?? {}).catch((error) =>
+      logger.warn("budgets start from zero: stored usage unreadable", { error: String(error) }),
+    );
+  seed();
   logger.info("auth: keys required", { store: store.db.where, counters: counters.health().backend });
   return {
     middleware: authMiddleware({
@@ -95,6 +99,8 @@ export async function createAuth(opts: {
     store,
     usage,
     health: () => ({ store: store.db.kind, counters: counters.health() }),
+    // Seeding never lowers a count in use: only budgets not counted so far start from the stored usage.
+    defaultsChanged: seed,
     async close() {
       keys.close();
       await usage.close();

@@ -1,6 +1,5 @@
 // Every key in memory, reloaded from the store about once a second: a request never waits on the
 // database, and a key created or revoked by any replica or `keys` command counts within two seconds.
-
 import type { KeyDefaults } from "../config/key-defaults.ts";
 import type { Logger } from "../log.ts";
 import { keyHash, looksLikeKey, lookupPrefix, sameHash } from "./key-format.ts";

@@ -28,9 +28,10 @@ beforeAll(async () => {
   file = path.join(dir, "proxy.yaml");
   fake = startFakeOllama();
   writeFileSync(file, settings("  rpm: 3\n  models: [llama3*]\n"));
-  // The production pacing (keys reloaded every second, the file read 200 ms after it changes):
+  // The production pacing (keys reloaded every second, the file read 200 ms after it changes; only
+  // usage is written sooner than every 2 s):
   // the two-second promise is measured as a user meets it.
-  proxy = await startProxy({ upstreamUrl: fake.url, configFile: file });
+  proxy = await startProxy({ upstreamUrl: fake.url, configFile: file, tuning: { auth: { flushMs: 100 } } });
 });
 afterAll(async () => {
   await proxy.stop();
@@ -125,4 +126,29 @@ test("a key-defaults map the proxy cannot use is refused at reload, naming the f
     await fetch(`${proxy.url}/config`, { headers: { authorization: `Bearer ${admin}` } })
   ).json()) as { settings: Record<string, { value: unknown }> };
   expect(config.settings["key-defaults"]?.value).toEqual({ rpm: 6 });
+});
+
+test("a daily budget the file adds counts what the key used today before the edit", async () => {
+  const store = proxy.composed.auth?.store ?? (null as never);
+  // Its own rpm: the requests made while waiting for the budget are not refused for another reason.
+  const spender = (await createFromOptions(store, { name: "spender", rpm: 1000 })).key;
+  await known(spender);
+  // Usage reaches the store in batches: the budget is judged on what it holds.
+  await eventually(
+    "the usage to be written",
+    async () => (await store.usage("2000-01-01", "spender")).some((r) => r.outputTokens > 0),
+    5000,
+  );
+  const reloads = proxy.logs.filter((l) => l.msg === "config reloaded").length;
+  edit(settings("  rpm: 6\n  budget-tokens-per-day: 3\n"));
+  await eventually(
+    "the edit to apply",
+    () => proxy.logs.filter((l) => l.msg === "config reloaded").length > reloads,
+  );
+  // Once the keys are reloaded (every second), the very first request is over budget: without the
+  // stored usage it would pass and only the next one would be refused.
+  await Bun.sleep(1100);
+  const refused = await chat(spender);
+  expect(refused.status).toBe(429);
+  expect(((await refused.json()) as { error: string }).error).toContain("daily budget of 3 tokens used up");
 });
