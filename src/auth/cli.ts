@@ -11,7 +11,8 @@ const USAGE = `usage: ollama-smart-proxy keys <command>
          [--concurrency N] [--budget-tokens-per-day N] [--budget-tokens-per-month N]
          [--manage] [--admin] [--ssh-key 'ssh-ed25519 AAAA...']... [--expires 30d]
          prints the new key alone on the last line (it is shown only once)
-  list                         every key, its state and policy
+  list                         every key, its state and policy in force (with AUTH_DEFAULTS or
+                               the config file's key-defaults for the fields it leaves unset)
   revoke NAME|PREFIX           takes effect within 2 s in every running proxy
   usage [NAME] [--since 7d]    requests and tokens per key, day, model and route
 Store: --database-url / DATABASE_URL, --auth-secret / AUTH_SECRET, or the config file's

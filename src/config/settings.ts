@@ -508,7 +508,7 @@ export const SETTINGS = {
     env: "AUTH_DEFAULTS",
     flag: "--key-defaults",
     default: "",
-    help: "Policy for every key's unset fields: models, agents, manage, rpm, tpm, concurrency, budget-tokens-per-day/-month (a map in the file, JSON here); the key's own value wins",
+    help: "Policy for every key's unset fields: models, agents, manage, rpm, tpm, concurrency, budget-tokens-per-day/-month (a map in the config file, JSON as flag or variable); the key's own value wins",
     schema: keyDefaultsSetting(),
     live: true,
     file: keyDefaultsFileForm(),
