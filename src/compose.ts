@@ -158,9 +158,14 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
           logger,
           // Presets and aliases are judged by the model they run.
           resolve: (model) => models.service.resolve(models.service.preset?.(model)?.preset.model ?? model),
+          // Live: the key cache reads them at every reload of the keys.
+          defaults: () => store.current().keyDefaults,
           tuning: input.tuning?.auth,
         })
       : null;
+  store.subscribe((next, previous) => {
+    if (JSON.stringify(next.keyDefaults) !== JSON.stringify(previous.keyDefaults)) auth?.defaultsChanged();
+  });
   const app = createApp({
     config,
     logger,
@@ -190,7 +195,12 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
       createConfigRoutes({ store, presets }),
       createEventsRoutes({ events, buffer: config.eventsBuffer }),
       ...(auth
-        ? [(await import("./features/admin/routes.ts")).createAdminRoutes({ store: auth.store })]
+        ? [
+            (await import("./features/admin/routes.ts")).createAdminRoutes({
+              store: auth.store,
+              defaults: () => store.current().keyDefaults,
+            }),
+          ]
         : []),
       createUiRoutes({ basePath: config.basePath }),
     ],

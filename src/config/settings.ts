@@ -1,6 +1,7 @@
 // Every setting the proxy reads: its environment variable, CLI flag, default and help line.
 import { z } from "zod";
 import { jsonMap, pairsMap } from "./file-values.ts";
+import { keyDefaultsFileForm, keyDefaultsSetting } from "./key-defaults.ts";
 import {
   aliasesSetting,
   keepAliveSetting,
@@ -501,6 +502,16 @@ export const SETTINGS = {
     help: "Secret the stored key hashes are keyed with; empty = a file made once in the database's folder (replicas sharing PostgreSQL need the same one)",
     schema: text(),
     redact: () => "***",
+  }),
+  keyDefaults: setting({
+    // Not KEY_DEFAULTS: a variable named *KEY* is masked everywhere as a secret, and this is none.
+    env: "AUTH_DEFAULTS",
+    flag: "--key-defaults",
+    default: "",
+    help: "Policy for every key's unset fields: models, agents, manage, rpm, tpm, concurrency, budget-tokens-per-day/-month (a map in the config file, JSON as flag or variable); the key's own value wins",
+    schema: keyDefaultsSetting(),
+    live: true,
+    file: keyDefaultsFileForm(),
   }),
   redisUrl: setting({
     env: "REDIS_URL",
