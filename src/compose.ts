@@ -73,7 +73,7 @@ export interface ComposedProxy {
   auth: Auth | null;
   /** Background work once the server listens: reads the model list, warms WARM_MODELS up. */
   start(): Promise<void>;
-  /** Stops watching the agents folder and the config file, and stops warm-ups and pulls in flight; writes pending usage. */
+  /** Stops watching the agents folder and the config file, and stops warm-ups and pulls in flight; writes pending usage and sends the spans still queued. */
   stop(): Promise<void>;
 }
 
@@ -225,8 +225,8 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
       registry.close();
       models.stop();
       sharedPulls?.close();
-      void tracing?.shutdown();
-      await auth?.close();
+      // Spans still queued go out now (the graceful stop bounds this by what is left of its grace).
+      await Promise.all([tracing?.shutdown(), auth?.close()]);
     },
   };
 }
