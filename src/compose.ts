@@ -118,7 +118,10 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     timeoutMs: config.agentTimeoutMs,
     memoryLimitMb: config.agentMemoryMb,
     idleMs: input.tuning?.agentIdleMs,
-    onEvent: (event) => events.publish(event),
+    onEvent: (event) => {
+      if (event.type === "agent.crashed") metrics.llm.agentRestarted(event.agent, event.reason);
+      events.publish(event);
+    },
   });
   // Agent settings follow the file: every agent loads again with the new ones (requests in flight
   // keep the agents they started with).
