@@ -73,7 +73,7 @@ export interface ComposedProxy {
   auth: Auth | null;
   /** Background work once the server listens: reads the model list, warms WARM_MODELS up. */
   start(): Promise<void>;
-  /** Stops watching the agents folder and the config file, and stops warm-ups and pulls in flight; writes pending usage. */
+  /** Stops watching the agents folder and the config file, and stops warm-ups and pulls in flight; writes pending usage and sends the spans still queued. */
   stop(): Promise<void>;
 }
 
@@ -118,7 +118,10 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     timeoutMs: config.agentTimeoutMs,
     memoryLimitMb: config.agentMemoryMb,
     idleMs: input.tuning?.agentIdleMs,
-    onEvent: (event) => events.publish(event),
+    onEvent: (event) => {
+      if (event.type === "agent.crashed") metrics.llm.agentRestarted(event.agent, event.reason);
+      events.publish(event);
+    },
   });
   // Agent settings follow the file: every agent loads again with the new ones (requests in flight
   // keep the agents they started with).
@@ -225,8 +228,8 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
       registry.close();
       models.stop();
       sharedPulls?.close();
-      void tracing?.shutdown();
-      await auth?.close();
+      // Spans still queued go out now (the graceful stop bounds this by what is left of its grace).
+      await Promise.all([tracing?.shutdown(), auth?.close()]);
     },
   };
 }

@@ -50,8 +50,14 @@ export function installGracefulStop(opts: {
       const message = stoppedMessage(`the ${graceSeconds} s grace period (SHUTDOWN_GRACE) is over`);
       await closeAll(message, Promise.race([drained, Bun.sleep(FLUSH_MS)]));
     }
+    // Cleanup (queued spans, pending usage) gets what is left of the grace period, at least FLUSH_MS.
+    const left = Math.max(FLUSH_MS, graceSeconds * 1000 - (performance.now() - firstSignalAt));
     try {
-      await opts.beforeExit?.();
+      const cleaned = Promise.resolve(opts.beforeExit?.()).then(() => true);
+      if (!(await Promise.race([cleaned, Bun.sleep(left).then(() => false)])))
+        logger.warn("stopping: cleanup did not finish within the grace period", {
+          waitedMs: Math.round(left),
+        });
     } catch (error) {
       logger.error("stopping: cleanup failed", { error: String(error) });
     }

@@ -2,7 +2,7 @@
 // then serve its hooks from there. Never throws: every problem becomes a failed outcome.
 import { join } from "node:path";
 import type { Logger } from "../log.ts";
-import { AgentHost } from "./isolate/host.ts";
+import { type AgentCrash, AgentHost } from "./isolate/host.ts";
 import { remoteAgent } from "./isolate/remote-agent.ts";
 import { checkReport } from "./isolate/report-shape.ts";
 import { type AgentSettingsMap, effectiveSettings } from "./settings.ts";
@@ -23,6 +23,7 @@ export interface FileLoadOptions {
   /** Quiet time after which an agent's worker ends until its next request. */
   idleMs: number;
   logger: Logger;
+  onCrash?: (crash: AgentCrash) => void;
 }
 
 export async function loadAgentFile(file: string, opts: FileLoadOptions): Promise<FileOutcome> {
@@ -37,6 +38,7 @@ export async function loadAgentFile(file: string, opts: FileLoadOptions): Promis
     memoryLimitMb: opts.memoryLimitMb,
     idleMs: opts.idleMs,
     logger: opts.logger,
+    onCrash: opts.onCrash,
   });
   const result = await host.load();
   if (!result.ok) {

@@ -1,10 +1,11 @@
 // The agent registry: loads the agents folder in the background, reloads it on change, and hands out
 // immutable snapshots that gain each agent as soon as its file has loaded.
 import { existsSync, type FSWatcher, watch } from "node:fs";
-import { resolve } from "node:path";
+import { resolve, sep } from "node:path";
 import type { Logger } from "../log.ts";
 import { discoverAgentFiles, isRelevantChange } from "./discover.ts";
 import { type FileEntry, resolveEntries } from "./folder-state.ts";
+import type { AgentCrash, CrashKind } from "./isolate/host.ts";
 import { type FileOutcome, failed, loadAgentFile } from "./load-file.ts";
 import type { AgentSettingsMap } from "./settings.ts";
 import { type AgentSnapshot, EMPTY_SNAPSHOT } from "./snapshot.ts";
@@ -58,6 +59,7 @@ export interface RegistryOptions {
 export type AgentEvent =
   | { type: "agent.loaded"; name: string; file: string; loadMs: number }
   | { type: "agent.failed"; file: string; error: string }
+  | { type: "agent.crashed"; agent: string; file: string; reason: CrashKind; error: string }
   | { type: "agents.reloaded"; loaded: string[]; failed: number };
 
 /** How long a replaced agent's worker stays for requests that took the snapshot before the reload. */
@@ -75,6 +77,14 @@ export function createAgentRegistry(opts: RegistryOptions): AgentRegistry {
     memoryLimitMb: opts.memoryLimitMb ?? 256,
     idleMs: opts.idleMs ?? 300_000,
     logger,
+    onCrash: (crash: AgentCrash) =>
+      opts.onEvent?.({
+        type: "agent.crashed",
+        agent: crash.agent,
+        file: crash.file,
+        reason: crash.kind,
+        error: withoutPaths(crash.reason, dir),
+      }),
   };
   let current = EMPTY_SNAPSHOT;
   let entries: FileEntry[] = [];
@@ -229,4 +239,15 @@ function listFiles(dir: string, since: string): Array<{ file: string; outcome: F
 
 function release(outcome: FileOutcome | null, lingerMs = RELOAD_LINGER_MS): void {
   if (outcome?.kind === "loaded") outcome.release(lingerMs);
+}
+
+/** An error text for the event stream: the agents folder left out, and any other absolute file path cut to its name. */
+function withoutPaths(text: string, dir: string): string {
+  return text
+    .split(`${dir}${sep}`)
+    .join("")
+    .replace(
+      /(?<![\w:/.])(?:[A-Za-z]:)?(?:[\\/][^\s\\/:()'"]+)+[\\/]([^\s\\/:()'"]+\.[A-Za-z]{1,4})\b/g,
+      "$1",
+    );
 }

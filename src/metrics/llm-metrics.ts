@@ -28,6 +28,8 @@ export interface LlmMetrics {
   finished(record: AccessRecord): void;
   pulled(report: PullReport): void;
   spansDropped(spans: number): void;
+  /** An agent's worker crashed and is restarted (reason: error, exit, timeout, memory). */
+  agentRestarted(agent: string, reason: string): void;
   subscriberDropped(): void;
 }
 
@@ -85,6 +87,12 @@ export function createLlmMetrics(registry: MetricsRegistry): LlmMetrics {
       "GET /events subscribers dropped for reading too slowly.",
     ),
   );
+  const restarts = registry.add(
+    new Counter(
+      "proxy_agent_restarts_total",
+      "Agent workers restarted after a crash, by agent and reason (error, exit, timeout, memory).",
+    ),
+  );
   dropped.inc("", 0);
   subscribers.inc("", 0);
 
@@ -121,6 +129,8 @@ export function createLlmMetrics(registry: MetricsRegistry): LlmMetrics {
       pullTime.observe(p.ms / 1000, `${model},outcome="${p.outcome}"`);
     },
     spansDropped: (n) => dropped.inc("", n),
+    agentRestarted: (agent, reason) =>
+      restarts.inc(`agent="${agent.replace(/[\\"\n]/g, "_")}",reason="${reason}"`),
     subscriberDropped: () => subscribers.inc("", 1),
   };
 }

@@ -24,6 +24,14 @@ export type ProxyEvent =
   | { type: "model.unloaded"; model: string; requestId?: string }
   | { type: "agent.loaded"; name: string; file: string; loadMs: number }
   | { type: "agent.failed"; file: string; error: string }
+  /** A worker ended (uncaught error, process.exit, no answer in time, memory) and is being restarted. */
+  | {
+      type: "agent.crashed";
+      agent: string;
+      file: string;
+      reason: "error" | "exit" | "timeout" | "memory";
+      error: string;
+    }
   | { type: "agents.reloaded"; loaded: string[]; failed: number };
 
 export interface Subscriber {

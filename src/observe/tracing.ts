@@ -15,6 +15,7 @@ import { ExportResultCode, W3CTraceContextPropagator } from "@opentelemetry/core
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import {
   BatchSpanProcessor,
+  type ReadableSpan,
   type SpanExporter,
   type SpanProcessor,
   TracerProvider,
@@ -92,8 +93,17 @@ export function createTracing(settings: TracingSettings, onDropped: (spans: numb
     scheduledDelayMillis: settings.scheduledDelayMs ?? 1000,
     exportTimeoutMillis,
   });
+  // Ended spans reach the batch processor on the next turn of the event loop, not inside the span's
+  // end: when a batch fills, the processor serialises and sends it at once, and that work belongs to
+  // no request.
+  let handOff: ReadableSpan[] = [];
+  const drain = () => {
+    const spans = handOff;
+    handOff = [];
+    for (const span of spans) batch.onEnd(span);
+  };
   const processor: SpanProcessor = {
-    onStart: (span, parent) => batch.onStart(span, parent),
+    onStart() {},
     onEnd(span) {
       if ((span.spanContext().traceFlags & 1) === 0) return;
       // A collector that is down or slow fills the queue: the span is dropped here, counted.
@@ -102,10 +112,16 @@ export function createTracing(settings: TracingSettings, onDropped: (spans: numb
         return;
       }
       queued++;
-      batch.onEnd(span);
+      if (handOff.push(span) === 1) setImmediate(drain);
     },
-    forceFlush: () => batch.forceFlush(),
-    shutdown: () => batch.shutdown(),
+    forceFlush() {
+      drain();
+      return batch.forceFlush();
+    },
+    shutdown() {
+      drain();
+      return batch.shutdown();
+    },
   };
   const provider = new TracerProvider({
     resource: resourceFromAttributes({
@@ -122,8 +138,10 @@ export function createTracing(settings: TracingSettings, onDropped: (spans: numb
       const parent = headers.has("traceparent")
         ? propagator.extract(ROOT_CONTEXT, headers, headerGetter)
         : ROOT_CONTEXT;
-      const span = tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
-      return requestSpan(tracer, span, trace.setSpan(parent, span), settings.captureContent);
+      // Attributes are given once, at the end: the SDK checks every attribute it is handed, and
+      // one given at the start is checked twice (for the sampler, then by the span).
+      const span = tracer.startSpan(name, { kind: SpanKind.SERVER }, parent);
+      return requestSpan(tracer, span, attributes, trace.setSpan(parent, span), settings.captureContent);
     },
     background(name, attributes) {
       const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, ROOT_CONTEXT);
@@ -141,19 +159,24 @@ export function createTracing(settings: TracingSettings, onDropped: (spans: numb
   };
 }
 
-function requestSpan(tracer: Tracer, span: Span, ctx: Context, captureContent: boolean): RequestSpan {
+function requestSpan(
+  tracer: Tracer,
+  span: Span,
+  startAttributes: Attributes,
+  ctx: Context,
+  captureContent: boolean,
+): RequestSpan {
   return {
     child(call: UpstreamCall): CallHandle {
       const startedAt = performance.now();
-      const child = tracer.startSpan(
-        `${call.operation} ${call.model}`,
-        { kind: SpanKind.CLIENT, attributes: callAttributes(call, captureContent) },
-        ctx,
-      );
+      const child = tracer.startSpan(`${call.operation} ${call.model}`, { kind: SpanKind.CLIENT }, ctx);
       return {
         inject: (headers) => injectTraceparent(child, headers),
         end(outcome = {}) {
-          child.setAttributes(callEndAttributes(call, outcome, startedAt, captureContent));
+          child.setAttributes({
+            ...callAttributes(call, captureContent),
+            ...callEndAttributes(call, outcome, startedAt, captureContent),
+          });
           if (outcome.error !== undefined) {
             child.setStatus({ code: SpanStatusCode.ERROR, message: errorText(outcome.error) });
           }
@@ -162,21 +185,22 @@ function requestSpan(tracer: Tracer, span: Span, ctx: Context, captureContent: b
       };
     },
     hook(agent, hook) {
-      const child = tracer.startSpan(
-        `agent ${agent} ${hook}`,
-        { kind: SpanKind.INTERNAL, attributes: { "proxy.agent.name": agent, "proxy.agent.hook": hook } },
-        ctx,
-      );
+      const child = tracer.startSpan(`agent ${agent} ${hook}`, { kind: SpanKind.INTERNAL }, ctx);
       return {
         end(fact: HookFact) {
-          child.setAttributes({ "proxy.agent.busy_ms": round(fact.busyMs), "proxy.agent.calls": fact.calls });
+          child.setAttributes({
+            "proxy.agent.name": agent,
+            "proxy.agent.hook": hook,
+            "proxy.agent.busy_ms": round(fact.busyMs),
+            "proxy.agent.calls": fact.calls,
+          });
           if (fact.failed) child.setStatus({ code: SpanStatusCode.ERROR });
           child.end();
         },
       };
     },
     finish(summary) {
-      span.setAttributes(requestEndAttributes(summary));
+      span.setAttributes({ ...startAttributes, ...requestEndAttributes(summary) });
       if (summary.status >= 500 || (summary.outcome !== "ok" && summary.outcome !== "cancelled")) {
         span.setStatus({ code: SpanStatusCode.ERROR, message: summary.error ?? summary.outcome });
       }

@@ -28,6 +28,9 @@ interface PluginsBody {
 let fake: FakeOllama;
 let proxy: TestProxy;
 let startedInMs: number;
+/** Every `agent.crashed` event GET /events sends while this file runs. */
+const crashes: Array<Record<string, unknown>> = [];
+const stopEvents = new AbortController();
 
 beforeAll(async () => {
   fake = await startFakeOllama();
@@ -44,11 +47,31 @@ beforeAll(async () => {
     agentSettings: { waits: { note: "from the operator" } },
   });
   startedInMs = performance.now() - t0;
+  void collectCrashes();
 });
 afterAll(async () => {
+  stopEvents.abort();
   await proxy.stop();
   await fake.stop();
 });
+
+async function collectCrashes(): Promise<void> {
+  const res = await fetch(`${proxy.url}/events`, { signal: stopEvents.signal });
+  let text = "";
+  try {
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      text += new TextDecoder().decode(chunk);
+      for (let at = text.indexOf("\n\n"); at !== -1; at = text.indexOf("\n\n")) {
+        const frame = text.slice(0, at);
+        text = text.slice(at + 2);
+        const data = /^data: (.*)$/m.exec(frame)?.[1];
+        if (/^event: agent\.crashed$/m.test(frame) && data) crashes.push(JSON.parse(data));
+      }
+    }
+  } catch {
+    // aborted at the end
+  }
+}
 
 const plugins = async () => (await (await fetch(`${proxy.url}/plugins`)).json()) as PluginsBody;
 const byFile = (body: PluginsBody, file: string) => body.agents.find((a) => a.file === file);
@@ -270,5 +293,38 @@ describe("agents that misbehave while serving", () => {
     });
     expect(entry.error).toBe("it used more than 64 MB of memory");
     expect((await ask("hello again")).message.content).toBe("You said: hello again");
+  });
+});
+
+describe("crashes are published and counted", () => {
+  test("each crash above is an agent.crashed event with its reason, without absolute paths, and a restart in /metrics", async () => {
+    const seen = (agent: string, reason: string) =>
+      crashes.find((c) => c.agent === agent && c.reason === reason);
+    await eventually(
+      "crash events",
+      async () => seen("loops", "timeout") && seen("exits", "exit") && seen("hog", "memory"),
+    );
+    expect(seen("exits", "exit")).toEqual({
+      type: "agent.crashed",
+      agent: "exits",
+      file: "exits.ts",
+      reason: "exit",
+      error: "it called process.exit(3)",
+    });
+    expect(seen("hog", "memory")?.error).toBe("it used more than 64 MB of memory");
+    expect(seen("loops", "timeout")?.error).toContain(`more than ${TIMEOUT_MS} ms`);
+    for (const c of crashes) expect(JSON.stringify(c)).not.toContain(UNRULY);
+    const metrics = await (await fetch(`${proxy.url}/metrics`)).text();
+    const restarts = (agent: string, reason: string) =>
+      Number(
+        new RegExp(`^proxy_agent_restarts_total\\{agent="${agent}",reason="${reason}"\\} (\\d+)$`, "m").exec(
+          metrics,
+        )?.[1] ?? 0,
+      );
+    // "exits" was made to crash three times in a row (marked failed); each crash is a restart.
+    expect(restarts("exits", "exit")).toBe(crashes.filter((c) => c.agent === "exits").length);
+    expect(restarts("exits", "exit")).toBeGreaterThanOrEqual(3);
+    expect(restarts("loops", "timeout")).toBeGreaterThanOrEqual(1);
+    expect(restarts("hog", "memory")).toBeGreaterThanOrEqual(1);
   });
 });

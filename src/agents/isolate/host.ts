@@ -23,6 +23,18 @@ export interface HostOptions {
   /** Idle time after which the worker ends; the next call starts it again (its module re-evaluated). */
   idleMs: number;
   logger: Logger;
+  /** Told of each crash (the worker is then restarted): the event stream and the restart counter. */
+  onCrash?: (crash: AgentCrash) => void;
+}
+
+/** Why a worker was ended: an uncaught error, process.exit, no answer within the timeout, memory. */
+export type CrashKind = "error" | "exit" | "timeout" | "memory";
+
+export interface AgentCrash {
+  agent: string;
+  file: string;
+  kind: CrashKind;
+  reason: string;
 }
 
 export type { LoadResult } from "./worker-boot.ts";
@@ -66,7 +78,7 @@ export class AgentHost {
       busy: () => this.calls.busy(),
       ping: (n) => this.link?.post({ t: "ping", n }),
       expire: (now) => this.calls.expire(now, opts.timeoutMs),
-      kill: (reason) => this.crash(reason),
+      kill: (kind, reason) => this.crash(kind, reason),
     });
   }
 
@@ -231,6 +243,7 @@ export class AgentHost {
   private onExit(exit: WorkerExit): void {
     this.link = null;
     this.crash(
+      exit.error ? "error" : "exit",
       exit.error
         ? `its worker stopped on an uncaught error: ${exit.error}`
         : `it called process.exit(${exit.code})`,
@@ -238,7 +251,7 @@ export class AgentHost {
   }
 
   /** The worker is gone or being put down: fail what it was doing, restart it after a pause. */
-  private crash(reason: string): void {
+  private crash(kind: CrashKind, reason: string): void {
     if (this.state === "ended") return;
     this.link?.terminate();
     this.link = null;
@@ -254,6 +267,7 @@ export class AgentHost {
       reason,
       restarts: this.restarts,
     });
+    this.opts.onCrash?.({ agent: this.name, file: this.opts.file, kind, reason });
     if (this.retired) {
       this.end();
       return;

@@ -9,8 +9,8 @@ export interface WatchdogOptions {
   ping(n: number): void;
   /** Fails the calls that have run out of time. */
   expire(now: number): void;
-  /** Ends the worker for `reason`. */
-  kill(reason: string): void;
+  /** Ends the worker for `reason` ("timeout": it stopped answering, "memory": over its budget). */
+  kill(kind: "timeout" | "memory", reason: string): void;
 }
 
 export class Watchdog {
@@ -45,7 +45,7 @@ export class Watchdog {
   pong(heap: number): void {
     this.pingAt = null;
     this.rssAtPong = process.memoryUsage.rss();
-    if (heap > this.opts.memoryLimitBytes) this.opts.kill(this.overBudget());
+    if (heap > this.opts.memoryLimitBytes) this.opts.kill("memory", this.overBudget());
   }
 
   private tick(): void {
@@ -55,6 +55,7 @@ export class Watchdog {
       const silent = now - this.pingAt;
       if (silent > this.opts.timeoutMs) {
         this.opts.kill(
+          "timeout",
           `it stopped responding for more than ${this.opts.timeoutMs} ms (a loop that never yields?)`,
         );
         return;
@@ -62,7 +63,8 @@ export class Watchdog {
       // A worker allocating inside a loop cannot answer with its heap size, and can exhaust the
       // machine long before the timeout: the process's growth since it last answered counts as its.
       const grown = process.memoryUsage.rss() - (this.rssAtPong ?? Number.POSITIVE_INFINITY);
-      if (silent > 2 * this.tickMs && grown > this.opts.memoryLimitBytes) this.opts.kill(this.overBudget());
+      if (silent > 2 * this.tickMs && grown > this.opts.memoryLimitBytes)
+        this.opts.kill("memory", this.overBudget());
       return;
     }
     if (!this.opts.busy()) {
