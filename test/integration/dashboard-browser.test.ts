@@ -388,6 +388,107 @@ describe.skipIf(!executable)("the dashboard in a browser", () => {
   );
 
   test(
+    "with a fleet: every server on the overview with its state, in flight and the queue; models per server",
+    async () => {
+      const a = startFakeOllama({ models: [{ name: "llama3.2:latest", capabilities: ["completion"] }] });
+      const b = startFakeOllama({
+        models: [
+          { name: "llama3.2:latest", capabilities: ["completion"] },
+          { name: "qwen3:latest", capabilities: ["completion"] },
+        ],
+      });
+      const fleet = await startProxy({
+        upstreams: [
+          { name: "a", url: a.url },
+          { name: "b", url: b.url, maxConcurrent: 1 },
+          // Nothing listens on port 1: refused at once, so the server is down from the first poll.
+          { name: "gone", url: "http://127.0.0.1:1" },
+        ],
+        settings: { fleetPollMs: 60_000, fleetQueueWaitMs: 10_000 },
+        start: true,
+      });
+      const tab = await browser.newPage();
+      const failures = watchConsole(tab, () => false);
+      try {
+        await tab.setViewport({ width: 1200, height: 900 });
+        await tab.goto(`${fleet.url}/ui#/overview`);
+        await tab.waitForSelector("[data-testid=servers] [data-server=b][data-state=up]", {
+          timeout: 10_000,
+        });
+        expect(await attrOf(tab, "[data-testid=servers] [data-server=a]", "data-state")).toBe("up");
+        expect(await attrOf(tab, "[data-testid=servers] [data-server=gone]", "data-state")).toBe("down");
+        expect(await textIn(tab, "[data-testid=servers] [data-server=gone]")).toContain("refused");
+        expect(await textIn(tab, "[data-testid=servers] [data-server=b] [data-col=in-flight]")).toBe("0 / 1");
+        expect(await textIn(tab, "[data-figure=queue] .value")).toBe("0");
+        // b takes one qwen3 request at a time: a slow one holds it (longer than a /health poll), the next waits.
+        const ask = () =>
+          fetch(`${fleet.url}/api/chat`, {
+            method: "POST",
+            headers: { "x-fake-first-byte-delay-ms": "2500" },
+            body: JSON.stringify({
+              model: "qwen3",
+              messages: [{ role: "user", content: "hi" }],
+              stream: false,
+            }),
+          }).then((r) => r.status);
+        const first = ask();
+        await b.waitForRequest((r) => r.path === "/api/chat");
+        const second = ask();
+        await eventually(
+          "b busy and one request queued on the overview",
+          async () =>
+            (await textIn(tab, "[data-testid=servers] [data-server=b] [data-col=in-flight]")) === "1 / 1" &&
+            (await textIn(tab, "[data-figure=queue] .value")) === "1" &&
+            (await textIn(tab, "[data-testid=queued]")) === "1" &&
+            // Both chats, and nothing of the dashboard's own (its polls, its event stream).
+            (await textIn(tab, "[data-figure=inflight] .value")) === "2",
+          5000,
+        );
+        await tab.screenshot({ path: path.join(ARTIFACTS, "overview-fleet.png") });
+        expect(await Promise.all([first, second])).toEqual([200, 200]);
+        // The queued request waited about as long as the first held b.
+        await eventually(
+          "the queue's wait shown",
+          async () => /^\d\.\d s$/.test(await textIn(tab, "[data-figure=queue-wait] .value")),
+          8000,
+        );
+        await eventually(
+          "the queue empty again",
+          async () => (await textIn(tab, "[data-figure=queue] .value")) === "0",
+          5000,
+        );
+
+        await tab.goto(`${fleet.url}/ui#/models`);
+        await tab.waitForSelector("[data-testid=per-server] [data-server=gone]", { timeout: 10_000 });
+        expect(await textIn(tab, "[data-testid=per-server] [data-server=a] [data-col=installed]")).toBe("1");
+        expect(await textIn(tab, "[data-testid=per-server] [data-server=b] [data-col=installed]")).toBe("2");
+        // qwen3 answered on b: loaded there, and only there.
+        await tab.waitForSelector("[data-loaded='qwen3:latest'][data-upstream=b]", { timeout: 10_000 });
+        expect(await textIn(tab, "[data-testid=per-server] [data-server=b] [data-col=loaded]")).toBe(
+          "qwen3:latest",
+        );
+        const on = (model: string) =>
+          tab.$$eval(`[data-model='${model}'] [data-on]`, (els) => els.map((e) => e.textContent ?? ""));
+        expect(await on("llama3.2:latest")).toEqual(["a", "b"]);
+        expect(await on("qwen3:latest")).toEqual(["b · loaded"]);
+        await tab.screenshot({ path: path.join(ARTIFACTS, "models-fleet.png") });
+        // One server alone: what it has installed and loaded.
+        await tab.select("select[name=server]", "a");
+        await eventually("only a's models", async () => !(await tab.$("[data-model='qwen3:latest']")));
+        expect(await tab.$("[data-model='llama3.2:latest']")).not.toBeNull();
+        expect(await tab.$("[data-loaded='qwen3:latest']")).toBeNull();
+        expect(await textIn(tab, "main")).toContain("No model is loaded on a.");
+        expect(failures).toEqual([]);
+      } finally {
+        await tab.close();
+        await fleet.stop();
+        await Promise.all([a.stop(), b.stop()]);
+      }
+    },
+    TIMEOUT,
+  );
+
+  test(
     "with AUTH=keys: an admin key entered once opens the dashboard; a key created there works with the openai client, shows its usage, and revoked stops working",
     async () => {
       const dir = mkdtempSync(path.join(os.tmpdir(), "osp-ui-keys-"));
