@@ -14,6 +14,7 @@ import type { Tracing } from "../observe/tracing.ts";
 import { scanUsage } from "../observe/usage.ts";
 import type { AccessRecord, AppEnv, RequestScope } from "../types.ts";
 import { upstreamBrokeOff } from "../upstream/network-error.ts";
+import { isDashboardRead } from "./dashboard-read.ts";
 import { assembleRecord } from "./request-record.ts";
 import { requestTimeoutSeconds } from "./request-timeout.ts";
 import { type Ending, isStreamedType, meter } from "./stream-meter.ts";
@@ -70,6 +71,7 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
         method: c.req.method,
         route,
         dialect: dialectOf(route),
+        ...(isDashboardRead(raw) ? { dashboard: true } : {}),
         at: new Date().toISOString(),
       });
     // Bun.serve cuts a connection idle for `idleTimeout` seconds, and a request waiting on a model load

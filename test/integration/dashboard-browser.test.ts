@@ -8,7 +8,7 @@ import type { Browser, Page } from "puppeteer-core";
 import { createFromOptions } from "../../src/auth/index.ts";
 import { chromiumPath, launchBrowser, watchConsole } from "../helpers/browser.ts";
 import { type FakeOllama, startFakeOllama } from "../helpers/fake-ollama.ts";
-import { eventually, startProxy, type TestProxy } from "../helpers/proxy.ts";
+import { accessLines, eventually, startProxy, type TestProxy } from "../helpers/proxy.ts";
 
 const executable = chromiumPath();
 /** Screenshots of each page, for a person to look at (not committed). */
@@ -237,6 +237,10 @@ describe.skipIf(!executable)("the dashboard in a browser", () => {
       await open("keys", "[data-testid=keys-off]");
       expect(await textOf("main")).toContain("AUTH=off");
       expect(problems).toEqual([]);
+      // The tab has polled /metrics and /health all along: at debug, none of it at info.
+      const polls = accessLines(proxy).filter((l) => /\/(metrics|health|api\/tags)$/.test(String(l.path)));
+      expect(polls.filter((l) => l.level === "debug").length).toBeGreaterThan(5);
+      expect(polls.filter((l) => l.level !== "debug")).toEqual([]);
     },
     TIMEOUT,
   );

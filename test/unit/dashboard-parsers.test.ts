@@ -133,8 +133,11 @@ describe("the requests tail", () => {
   });
 
   test("the dashboard's own reads are told apart from clients' requests", () => {
-    expect(isDashboardRead({ method: "GET", route: "/metrics" })).toBe(true);
+    expect(isDashboardRead({ method: "GET", route: "/metrics", dashboard: true })).toBe(true);
     expect(isDashboardRead({ method: "GET", route: "/ui/assets/chunk-1.js" })).toBe(true);
+    // Another client's poll or model list is traffic like any other.
+    expect(isDashboardRead({ method: "GET", route: "/metrics" })).toBe(false);
+    expect(isDashboardRead({ method: "GET", route: "/api/tags" })).toBe(false);
     expect(isDashboardRead({ method: "POST", route: "/api/chat" })).toBe(false);
     expect(isDashboardRead({ method: "GET", route: "/v1/models" })).toBe(false);
   });
