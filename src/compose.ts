@@ -21,6 +21,7 @@ import { createFleetClient, Fleet, fleetTable } from "./fleet/index.ts";
 import type { Logger } from "./log.ts";
 import { addFleetMetrics } from "./metrics/fleet-metrics.ts";
 import { createProxyMetrics } from "./metrics/proxy-metrics.ts";
+import { RunningRequests } from "./middleware/running-requests.ts";
 import type { PullWaitTiming } from "./models/pull-wait.ts";
 import { EventBus } from "./observe/event-bus.ts";
 import { pullObserver } from "./observe/pull-observer.ts";
@@ -150,7 +151,9 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
           tuning: input.tuning?.auth,
         })
       : null;
+  const running = new RunningRequests();
   const app = createApp({
+    running,
     config,
     logger,
     upstream,
@@ -179,7 +182,7 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
       createConfigRoutes({ store, presets }),
       createEventsRoutes({ events, buffer: config.eventsBuffer }),
       ...(auth ? [createAdminRoutes({ store: auth.store })] : []),
-      createUiRoutes({ basePath: config.basePath }),
+      createUiRoutes({ basePath: config.basePath, running }),
     ],
     auth: auth?.middleware,
     stop: input.stop,

@@ -106,5 +106,7 @@ export interface AppEnv {
     access: TurnAccess | undefined;
     /** The fleet server chosen for the request (src/fleet), for X-Upstream and the access line. */
     upstream: string | undefined;
+    /** Aborts when an operator cancels the request (src/middleware/running-requests.ts): its reason is the error. */
+    cancelled: AbortSignal | undefined;
   };
 }

@@ -97,7 +97,11 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
     const res = c.res;
     const contentType = res.headers.get("content-type");
     if (res.body && isStreamedType(contentType)) {
-      c.res = meter(c, res, { ...opts, startedAt: scope.startedAt, probe: scope.probe }, ended);
+      // A cancelled stream ends as a stopped one does: with an error frame giving the reason.
+      const cancelled = c.get("cancelled");
+      const stop =
+        cancelled && opts.stop ? AbortSignal.any([opts.stop, cancelled]) : (cancelled ?? opts.stop);
+      c.res = meter(c, res, { ...opts, stop, startedAt: scope.startedAt, probe: scope.probe }, ended);
       return;
     }
     if (res.body && res.status === 200 && wantsUsage(scope.probe, route, contentType)) {

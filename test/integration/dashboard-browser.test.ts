@@ -293,6 +293,36 @@ describe.skipIf(!executable)("the dashboard in a browser", () => {
   );
 
   test(
+    "a running chat has a Cancel button in the tail: its client gets the error line, the upstream call ends",
+    async () => {
+      // A fresh page: the previous test left a filter that matches nothing.
+      await page.goto("about:blank");
+      await open("requests", "[data-testid=requests]");
+      const answer = fetch(`${proxy.url}${base}/api/chat`, {
+        method: "POST",
+        headers: { "x-request-id": "browser-cancel", "x-fake-chunks": "60", "x-fake-chunk-delay-ms": "100" },
+        body: JSON.stringify({ model: "llama3.2", messages: [{ role: "user", content: "a long one" }] }),
+      }).then((r) => r.text());
+      const button = "[data-request=browser-cancel] [data-col=status] button";
+      await page.waitForSelector(button, { timeout: 10_000 });
+      await page.click(button);
+      const text = await answer;
+      expect(text.trim().split("\n").at(-1)).toBe(
+        '{"error":"the request browser-cancel was cancelled from the dashboard"}',
+      );
+      await eventually("the upstream chat aborted", () => fake.requestsTo("/api/chat").at(-1)?.aborted, 5000);
+      await eventually(
+        "the row finished",
+        async () =>
+          (await textIn(page, "[data-request=browser-cancel] [data-col=status]")).includes("200 error"),
+        5000,
+      );
+      expect(problems).toEqual([]);
+    },
+    TIMEOUT,
+  );
+
+  test(
     "a 401 asks for a key once, sent as a bearer token, never in the URL; a proxy without /events says the tail needs it",
     async () => {
       // The browser plays a proxy that wants a key and has no /events (request interception).
