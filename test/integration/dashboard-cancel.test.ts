@@ -1,6 +1,7 @@
 // Cancel from the dashboard (POST /ui/requests/:id/cancel): the request's upstream call is aborted and
 // its client, still there, is told in its own dialect, mid-stream or before the answer; nobody else can.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { rightFor } from "../../src/auth/routes-policy.ts";
 import { type FakeOllama, startFakeOllama } from "../helpers/fake-ollama.ts";
@@ -70,6 +71,25 @@ describe("cancel a running request", () => {
     );
     expect(failure?.message).toContain("the request openai-1 was cancelled from the dashboard");
     expect(chunks).toBeLessThan(40);
+  });
+
+  test("an anthropic stream ends with Anthropic's error event, which the SDK raises", async () => {
+    const client = new Anthropic({ baseURL: proxy.url, apiKey: "none", maxRetries: 0 });
+    const stream = client.messages.stream(
+      { model: "llama3.2", max_tokens: 100, messages: [{ role: "user", content: "count slowly" }] },
+      { headers: { "x-request-id": "anthropic-1", ...slowChunks } },
+    );
+    let events = 0;
+    stream.on("streamEvent", () => {
+      if (++events === 3) void cancel("anthropic-1");
+    });
+    const failure = await stream.finalMessage().then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(failure).toBeInstanceOf(Anthropic.APIError);
+    // Before this, the frame was OpenAI's shape there, and the SDK took the stream for finished.
+    expect(failure?.message).toContain("the request anthropic-1 was cancelled from the dashboard");
   });
 
   test("before the answer: the client gets a 400 in its dialect, which no SDK retries", async () => {
