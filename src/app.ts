@@ -44,6 +44,8 @@ export interface AppDeps {
   stop?: AbortSignal;
   /** Metrics, traces and the event stream, shared with model management (pulls) and agents. */
   observe?: { metrics: ProxyMetrics; tracing: Tracing | null; events: EventBus };
+  /** The dashboard's body captures (src/features/ui/captures.ts), after the body is read. */
+  captures?: MiddlewareHandler<AppEnv>;
   /** Requests an operator may cancel from the dashboard; absent: none can be. */
   running?: RunningRequests;
   /** AUTH=keys: the key check (src/auth), after CORS so preflights need none, before bodies are read. */
@@ -85,6 +87,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       basePath: config.basePath,
     }),
   );
+  if (deps.captures) app.use(deps.captures);
 
   // The pipeline always produces progress events; each dialect's renderer decides how they show.
   const pipeline: PipelineDeps = {

@@ -16,6 +16,7 @@ import { createConfigRoutes } from "./features/config/routes.ts";
 import { createEventsRoutes } from "./features/events/routes.ts";
 import { createModelFeature, type ModelFeature } from "./features/models/index.ts";
 import { createPluginsRoutes } from "./features/plugins/routes.ts";
+import { CaptureStore, captureBodies } from "./features/ui/captures.ts";
 import { createUiRoutes } from "./features/ui/routes.ts";
 import { createFleetClient, Fleet, fleetTable } from "./fleet/index.ts";
 import type { Logger } from "./log.ts";
@@ -73,6 +74,8 @@ export interface ComposedProxy {
   events: EventBus;
   /** With AUTH=keys: the key store, usage recorder and middleware; null with AUTH=off. */
   auth: Auth | null;
+  /** The dashboard's body captures (CAPTURE_BODIES). */
+  captures: CaptureStore;
   /** Background work once the server listens: reads the model list, warms WARM_MODELS up. */
   start(): Promise<void>;
   /** Stops watching the agents folder and the config file, and stops warm-ups and pulls in flight; writes pending usage. */
@@ -152,8 +155,13 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
         })
       : null;
   const running = new RunningRequests();
+  const captures = new CaptureStore(() => {
+    const c = store.current();
+    return { enabled: c.captureBodies, bufferBytes: c.captureBufferBytes, bodyBytes: c.captureBodyBytes };
+  });
   const app = createApp({
     running,
+    captures: captureBodies(captures),
     config,
     logger,
     upstream,
@@ -182,7 +190,7 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
       createConfigRoutes({ store, presets }),
       createEventsRoutes({ events, buffer: config.eventsBuffer }),
       ...(auth ? [createAdminRoutes({ store: auth.store })] : []),
-      createUiRoutes({ basePath: config.basePath, running }),
+      createUiRoutes({ basePath: config.basePath, running, captures }),
     ],
     auth: auth?.middleware,
     stop: input.stop,
@@ -198,6 +206,7 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     reloadConfig: () => reloader?.reload() ?? false,
     events,
     auth,
+    captures,
     start: () => firstPoll.then(() => models.start()),
     async stop() {
       fleet.stop();

@@ -11,6 +11,8 @@ export type Right = "none" | "key" | "manage" | "admin";
 
 export function rightFor(method: string, route: string): Right {
   if (route === "/health/live") return "none";
+  // Captured bodies may be private: what any other admin route needs.
+  if (route.startsWith("/ui/captures/")) return "admin";
   // The dashboard's page and assets hold no data (a browser cannot send a key when it opens a URL);
   // every call the page makes needs a key like any client's.
   if (route === "/ui" || route.startsWith("/ui/"))

@@ -323,6 +323,71 @@ describe.skipIf(!executable)("the dashboard in a browser", () => {
   );
 
   test(
+    "with CAPTURE_BODIES on, a request's detail shows both bodies with its secrets redacted; off, it says how to turn them on",
+    async () => {
+      const capturing = await startProxy({
+        upstreamUrl: fake.url,
+        waitForAgents: false,
+        settings: { captureBodies: true },
+      });
+      const tab = await browser.newPage();
+      const failures = watchConsole(tab, () => false);
+      try {
+        await tab.goto(`${capturing.url}/ui#/requests`);
+        await tab.waitForSelector("[data-testid=requests]", { timeout: 10_000 });
+        await fetch(`${capturing.url}/api/chat`, {
+          method: "POST",
+          headers: { authorization: "Bearer sk-browser-secret", "x-request-id": "captured-1" },
+          body: JSON.stringify({
+            model: "llama3.2",
+            messages: [{ role: "user", content: "fetch https://ann:pw-secret@example.com/data for me" }],
+            stream: false,
+          }),
+        }).then((r) => r.text());
+        const row = "[data-request=captured-1]";
+        await eventually(
+          "the finished row",
+          async () => (await textIn(tab, `${row} [data-col=status]`)).includes("200"),
+          5000,
+        );
+        await tab.click(row);
+        await tab.waitForSelector("[data-testid=capture-response]", { timeout: 5000 });
+        const shown = await textIn(tab, "[data-testid=capture]");
+        expect(await textIn(tab, "[data-testid=capture-request]")).toContain(
+          "fetch https://[redacted]@example.com/data for me",
+        );
+        expect(await textIn(tab, "[data-testid=capture-response]")).toContain('"done": true');
+        expect(shown).toContain("authorization: [redacted]");
+        expect(shown).not.toContain("sk-browser-secret");
+        expect(shown).not.toContain("pw-secret");
+        await tab.screenshot({ path: path.join(ARTIFACTS, "requests-capture.png") });
+        // The main proxy of these tests keeps no bodies: its detail view says so.
+        await tab.goto(`${proxy.url}${base}/ui#/requests`);
+        await tab.waitForSelector("[data-testid=requests]", { timeout: 10_000 });
+        await chat("not captured");
+        const post = "[data-testid=requests] tbody tr[data-request]";
+        await eventually(
+          "the chat's row",
+          async () =>
+            (await textIn(tab, post)).includes("POST /api/chat") && (await textIn(tab, post)).includes("200"),
+          5000,
+        );
+        await tab.click(post);
+        await eventually(
+          "the note",
+          async () => (await textIn(tab, "[data-testid=capture]")).includes("CAPTURE_BODIES=true"),
+          5000,
+        );
+        expect(failures).toEqual([]);
+      } finally {
+        await tab.close();
+        await capturing.stop();
+      }
+    },
+    TIMEOUT,
+  );
+
+  test(
     "a 401 asks for a key once, sent as a bearer token, never in the URL; a proxy without /events says the tail needs it",
     async () => {
       // The browser plays a proxy that wants a key and has no /events (request interception).

@@ -4,6 +4,7 @@ import { send } from "../api.ts";
 import { duration } from "../format.ts";
 import { useLive } from "../live-hook.ts";
 import { isDashboardRead, type RequestRow } from "../requests-log.ts";
+import { CaptureView } from "./capture.tsx";
 
 const tokens = (r: RequestRow["record"]) =>
   r.inputTokens === undefined && r.outputTokens === undefined
@@ -70,6 +71,7 @@ function Row({ row, open, onToggle }: { row: RequestRow; open: boolean; onToggle
         <tr>
           <td colSpan={10}>
             <pre data-testid="request-detail">{JSON.stringify(r, null, 2)}</pre>
+            {r.method !== "GET" && <CaptureView id={r.id} running={row.running} />}
           </td>
         </tr>
       )}
