@@ -67,6 +67,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       metrics,
       basePath: config.basePath,
       upstreamUrl: upstream.baseUrl,
+      upstreamUrlOf: upstream.urlOf ? (name) => upstream.urlOf?.(name) : undefined,
       stop: deps.stop,
       tracing: deps.observe?.tracing,
       events: deps.observe?.events,

@@ -7,18 +7,17 @@ import {
   createAgentRegistry,
 } from "./agents/index.ts";
 import { createApp } from "./app.ts";
-import { type Auth, createAuth } from "./auth/index.ts";
+import type { Auth } from "./auth/index.ts";
 import type { Config, LoadResult } from "./config/index.ts";
 import { type ConfigReloader, createConfigReloader } from "./config/reload.ts";
 import { type ConfigStore, createConfigStore } from "./config/store.ts";
-import { createAdminRoutes } from "./features/admin/routes.ts";
 import { createConfigRoutes } from "./features/config/routes.ts";
 import { createEventsRoutes } from "./features/events/routes.ts";
 import { createModelFeature, type ModelFeature } from "./features/models/index.ts";
 import { createPluginsRoutes } from "./features/plugins/routes.ts";
 import { CaptureStore, captureBodies } from "./features/ui/captures.ts";
 import { createUiRoutes } from "./features/ui/routes.ts";
-import { createFleetClient, Fleet, fleetTable } from "./fleet/index.ts";
+import { createFleetClient, createSharedPulls, Fleet, fleetScope, fleetTable } from "./fleet/index.ts";
 import type { Logger } from "./log.ts";
 import { addFleetMetrics } from "./metrics/fleet-metrics.ts";
 import { createProxyMetrics } from "./metrics/proxy-metrics.ts";
@@ -104,6 +103,15 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
   store.subscribe((next) => fleet.apply(next));
   const firstPoll = fleet.start();
   const upstream = createFleetClient({ fleet, current: store.current, logger });
+  // REDIS_URL: replicas in front of the same fleet pull each model once between them.
+  const sharedPulls = config.redisUrl
+    ? createSharedPulls({
+        url: config.redisUrl,
+        logger,
+        refresh: () => fleet.pollAll(),
+        scope: () => fleetScope(fleet),
+      })
+    : null;
   const registry = createAgentRegistry({
     dir: config.agentsDir,
     logger,
@@ -141,19 +149,27 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     live: store.current,
     agentsCheck: (commands) => checkCommandChain(commands, registry.snapshot()),
     pullObserver: pullObserver({ metrics: metrics.llm, events, tracing }),
+    warmTargets: (model) => upstream.warmTargets(model),
+    pullCoordinator: sharedPulls ?? undefined,
   });
   const presets = () => models.core.presets();
   // AUTH is read at start-up only (a restart setting): keys, policies and limits live in the store.
+  // Loaded only with AUTH=keys: the store, its SQL and Redis clients cost start-up time otherwise.
   const auth =
     config.auth === "keys"
-      ? await createAuth({
+      ? await (await import("./auth/index.ts")).createAuth({
           settings: config,
           logger,
           // Presets and aliases are judged by the model they run.
           resolve: (model) => models.service.resolve(models.service.preset?.(model)?.preset.model ?? model),
+          // Live: the key cache reads them at every reload of the keys.
+          defaults: () => store.current().keyDefaults,
           tuning: input.tuning?.auth,
         })
       : null;
+  store.subscribe((next, previous) => {
+    if (JSON.stringify(next.keyDefaults) !== JSON.stringify(previous.keyDefaults)) auth?.defaultsChanged();
+  });
   const running = new RunningRequests();
   const captures = new CaptureStore(() => {
     const c = store.current();
@@ -189,7 +205,14 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
       createPluginsRoutes({ registry, presets }),
       createConfigRoutes({ store, presets }),
       createEventsRoutes({ events, buffer: config.eventsBuffer }),
-      ...(auth ? [createAdminRoutes({ store: auth.store })] : []),
+      ...(auth
+        ? [
+            (await import("./features/admin/routes.ts")).createAdminRoutes({
+              store: auth.store,
+              defaults: () => store.current().keyDefaults,
+            }),
+          ]
+        : []),
       createUiRoutes({ basePath: config.basePath, running, captures }),
     ],
     auth: auth?.middleware,
@@ -213,6 +236,7 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
       reloader?.close();
       registry.close();
       models.stop();
+      sharedPulls?.close();
       void tracing?.shutdown();
       await auth?.close();
     },

@@ -1,5 +1,4 @@
 // Starts the proxy: config → logger → the composed proxy → Bun.serve, then waits for a stop signal.
-import { runKeysCommand } from "./auth/cli.ts";
 import { composeProxy } from "./compose.ts";
 import { loadConfig } from "./config/index.ts";
 import { probeUpstream } from "./features/health/probe.ts";
@@ -10,8 +9,10 @@ import { PROXY_VERSION } from "./version.ts";
 
 export async function main(): Promise<void> {
   // `keys create|list|revoke|usage`: the same entry (and binary) manages the key store, then exits.
-  if (process.argv[2] === "keys")
+  if (process.argv[2] === "keys") {
+    const { runKeysCommand } = await import("./auth/cli.ts");
     process.exit(await runKeysCommand(process.argv.slice(3), process.env, process.cwd()));
+  }
   const loadInput = {
     argv: process.argv.slice(2),
     env: process.env,

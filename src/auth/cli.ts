@@ -1,6 +1,6 @@
 // `ollama-smart-proxy keys create|list|revoke|usage`: managing keys from a shell, on the same store
-// the proxy reads (DATABASE_URL, AUTH_SECRET, or their flags).
-import { SETTINGS } from "../config/settings.ts";
+// the proxy reads (DATABASE_URL, AUTH_SECRET: flags, environment or the config file).
+import { storeSettingsOf } from "./cli-settings.ts";
 import { parseDuration, utcDay } from "./duration.ts";
 import { openKeyStore } from "./index.ts";
 import { createFromOptions, keyView } from "./manage.ts";
@@ -11,10 +11,12 @@ const USAGE = `usage: ollama-smart-proxy keys <command>
          [--concurrency N] [--budget-tokens-per-day N] [--budget-tokens-per-month N]
          [--manage] [--admin] [--ssh-key 'ssh-ed25519 AAAA...']... [--expires 30d]
          prints the new key alone on the last line (it is shown only once)
-  list                         every key, its state and policy
+  list                         every key, its state and policy in force (with AUTH_DEFAULTS or
+                               the config file's key-defaults for the fields it leaves unset)
   revoke NAME|PREFIX           takes effect within 2 s in every running proxy
   usage [NAME] [--since 7d]    requests and tokens per key, day, model and route
-Store: --database-url / DATABASE_URL, --auth-secret / AUTH_SECRET (as the proxy).`;
+Store: --database-url / DATABASE_URL, --auth-secret / AUTH_SECRET, or the config file's
+       database-url and auth-secret (--config / CONFIG_FILE), as the proxy reads them.`;
 
 const VALUE_FLAGS = new Set([
   "name",
@@ -31,6 +33,7 @@ const VALUE_FLAGS = new Set([
   "since",
   "database-url",
   "auth-secret",
+  "config",
 ]);
 const BOOLEAN_FLAGS = new Set(["manage", "admin", "json"]);
 
@@ -56,11 +59,14 @@ export async function runKeysCommand(
     io.out(USAGE);
     return command ? 0 : 2;
   }
-  const databaseUrl = first(parsed, "database-url") ?? env.DATABASE_URL ?? SETTINGS.databaseUrl.default;
-  const authSecret = first(parsed, "auth-secret") ?? env.AUTH_SECRET ?? "";
+  const settings = storeSettingsOf((name) => first(parsed, name), env, cwd);
+  if ("error" in settings) {
+    io.err(`ollama-smart-proxy keys: ${settings.error}`);
+    return 2;
+  }
   let opened: Awaited<ReturnType<typeof openKeyStore>>;
   try {
-    opened = await openKeyStore({ databaseUrl, authSecret }, cwd);
+    opened = await openKeyStore(settings, cwd);
   } catch (err) {
     io.err(`ollama-smart-proxy keys: cannot open the key store: ${(err as Error).message}`);
     return 1;
@@ -84,7 +90,7 @@ export async function runKeysCommand(
           tokensPerDay: int(parsed, "budget-tokens-per-day"),
           tokensPerMonth: int(parsed, "budget-tokens-per-month"),
         });
-        const view = keyView(record);
+        const view = keyView(record, settings.keyDefaults);
         io.out(`created key '${view.name}' (owner ${view.owner}, prefix ${view.prefix}): ${view.summary}`);
         if (view.expiresAt) io.out(`expires ${view.expiresAt}`);
         io.out("the key is shown this once; the proxy keeps only a hash of it:");
@@ -92,7 +98,7 @@ export async function runKeysCommand(
         return 0;
       }
       case "list": {
-        const keys = (await store.list()).map(keyView);
+        const keys = (await store.list()).map((k) => keyView(k, settings.keyDefaults));
         if (parsed.flags.has("json")) io.out(JSON.stringify(keys, null, 2));
         else
           table(

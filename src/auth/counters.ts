@@ -2,8 +2,9 @@
 // that loses Redis counts locally until it is back, and says so.
 import { RedisClient } from "bun";
 import type { Logger } from "../log.ts";
+import { ACQUIRE_SCRIPT, createLocalSlots, RENEW_SCRIPT, type Slots } from "./slots.ts";
 
-export interface Counters {
+export interface Counters extends Slots {
   /**
    * Adds `by` to `key` (which expires `ttlSeconds` after it is made) and returns the new value:
    * at once from this process's counters, as a promise from Redis.
@@ -25,6 +26,7 @@ export interface Counters {
 }
 
 export function createLocalCounters(now: () => number = Date.now): Counters {
+  const slots = createLocalSlots(now);
   const values = new Map<string, { value: number; expiresAt: number }>();
   let nextSweep = 0;
   const live = (key: string, at: number) => {
@@ -41,6 +43,9 @@ export function createLocalCounters(now: () => number = Date.now): Counters {
     for (const [key, entry] of values) if (entry.expiresAt <= at) values.delete(key);
   };
   return {
+    acquire: slots.acquire,
+    renew: slots.renew,
+    release: slots.release,
     add(key, by, ttlSeconds) {
       const at = now();
       sweep(at);
@@ -174,6 +179,26 @@ export function createRedisCounters(url: string, logger: Logger): Counters {
           return Number(first);
         },
         async () => local.firstSeen(key, at, ttlSeconds),
+      ),
+    acquire: (key, holder, limit, leaseMs) =>
+      run(
+        async () => {
+          const args = [ACQUIRE_SCRIPT, "1", key, holder, String(limit), String(leaseMs)];
+          const [taken] = (await client.send("EVAL", args)) as [number];
+          return Number(taken);
+        },
+        async () => local.acquire(key, holder, limit, leaseMs),
+      ),
+    // A lease taken in Redis and renewed or released while it is away lapses there on its own.
+    renew: (key, holder, leaseMs) =>
+      run(
+        () => client.send("EVAL", [RENEW_SCRIPT, "1", key, holder, String(leaseMs)]),
+        async () => local.renew(key, holder, leaseMs),
+      ),
+    release: (key, holder) =>
+      run(
+        () => client.send("ZREM", [key, holder]),
+        async () => local.release(key, holder),
       ),
     seed: (key, value, ttlSeconds) =>
       run(

@@ -1,8 +1,9 @@
 // Every key in memory, reloaded from the store about once a second: a request never waits on the
 // database, and a key created or revoked by any replica or `keys` command counts within two seconds.
+import type { KeyDefaults } from "../config/key-defaults.ts";
 import type { Logger } from "../log.ts";
 import { keyHash, looksLikeKey, lookupPrefix, sameHash } from "./key-format.ts";
-import { compileModelRule, type ModelRule } from "./policy.ts";
+import { compileModelRule, type ModelRule, type Policy, withDefaults } from "./policy.ts";
 import { parseSshKey, type SshKey } from "./ssh-key.ts";
 import type { KeyStore, StoredKey } from "./store.ts";
 
@@ -10,6 +11,8 @@ const MAX_VERIFIED = 10_000;
 
 export interface CachedKey {
   record: StoredKey;
+  /** What the key is held to: its own policy with the config's key defaults filling unset fields. */
+  policy: Policy;
   models: ModelRule;
   /** Lower-cased agent names; null = every agent. */
   agents: ReadonlySet<string> | null;
@@ -36,6 +39,8 @@ export function createKeyCache(opts: {
   logger: Logger;
   refreshMs?: number;
   now?: () => number;
+  /** The config's key defaults in force, read at every reload (so an edited file counts within seconds). */
+  defaults?: () => KeyDefaults;
 }): KeyCache {
   const now = opts.now ?? Date.now;
   let byPrefix = new Map<string, CachedKey>();
@@ -48,13 +53,16 @@ export function createKeyCache(opts: {
   let failing = false;
   const load = async () => {
     const rows = await opts.store.list();
+    const defaults = opts.defaults?.() ?? {};
     const prefixes = new Map<string, CachedKey>();
     const ssh = new Map<string, { key: CachedKey; ssh: SshKey }>();
     for (const record of rows) {
+      const policy = withDefaults(record.policy, defaults);
       const cached: CachedKey = {
         record,
-        models: compileModelRule(record.policy.models),
-        agents: record.policy.agents ? new Set(record.policy.agents.map((a) => a.toLowerCase())) : null,
+        policy,
+        models: compileModelRule(policy.models),
+        agents: policy.agents ? new Set(policy.agents.map((a) => a.toLowerCase())) : null,
       };
       prefixes.set(record.prefix, cached);
       for (const line of record.sshKeys) {

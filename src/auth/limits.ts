@@ -2,6 +2,7 @@
 // budgets with what is known so far) and the charge after it (the tokens Ollama reported).
 import type { Counters } from "./counters.ts";
 import type { Policy } from "./policy.ts";
+import { SLOT_LEASE_MS } from "./slots.ts";
 
 export interface LimitRefusal {
   message: string;
@@ -25,7 +26,15 @@ export interface Limiter {
 /** A counter's answer: a number from this process's counters, a promise from Redis. */
 type Count = number | Promise<number>;
 
-export function createLimiter(counters: Counters, now: () => number = Date.now): Limiter {
+/** Names this process's slot holders apart from every other replica's. */
+const PROCESS_ID = crypto.randomUUID().slice(0, 8);
+let held = 0;
+
+export function createLimiter(
+  counters: Counters,
+  now: () => number = Date.now,
+  leaseMs: number = SLOT_LEASE_MS,
+): Limiter {
   /** The checks in order, yielding each counter operation; `drive` runs them without a promise when it can. */
   function* steps(keyId: string, policy: Policy): Generator<Count, Admission | LimitRefusal, number> {
     const { rpm, tpm, concurrency, tokensPerDay, tokensPerMonth } = policy;
@@ -45,20 +54,25 @@ export function createLimiter(counters: Counters, now: () => number = Date.now):
         return refuse(`rate limit of ${rpm} requests per minute reached`, w.minuteEndsIn);
       }
     }
+    let lease: ReturnType<typeof setInterval> | undefined;
+    const slotKey = `osp:slots:${keyId}`;
+    const holder = concurrency ? `${PROCESS_ID}:${++held}` : "";
     if (concurrency) {
-      const key = `osp:conc:${keyId}`;
-      // The slot key lives a day at most: a replica that dies holding slots cannot hold them forever.
-      if ((yield counters.add(key, 1, 86_400)) > concurrency) {
-        yield counters.add(key, -1, 86_400);
+      if ((yield counters.acquire(slotKey, holder, concurrency, leaseMs)) === 0)
         return refuse(`concurrency limit of ${concurrency} requests in flight reached`, 1);
-      }
+      // Renewed while the request runs: a replica that dies stops renewing, and its slot lapses.
+      lease = setInterval(() => void counters.renew(slotKey, holder, leaseMs), leaseMs / 3);
+      lease.unref();
     }
     let done = false;
     return {
       finish(tokens) {
         if (done) return;
         done = true;
-        if (concurrency) void counters.add(`osp:conc:${keyId}`, -1, 86_400);
+        if (concurrency) {
+          clearInterval(lease);
+          void counters.release(slotKey, holder);
+        }
         if (tokens <= 0) return;
         // Charged to the windows the request started in.
         if (tpm) void counters.add(`osp:tpm:${keyId}:${w.minute}`, tokens, 120);

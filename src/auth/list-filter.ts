@@ -35,7 +35,8 @@ export async function filterModelList(
     return typeof name === "string" && allowed(key, name);
   });
   const out: Record<string, unknown> = { ...parsed, [list.field]: kept };
-  // Anthropic's page (clients sending anthropic-version) names its first and last entries.
+  // Anthropic's page (clients sending anthropic-version) is cut by its route from what the key may
+  // use (TurnAccess.lists), so has_more holds; here it only loses nothing and its ids stay in step.
   if ("first_id" in parsed) out.first_id = (kept[0] as { id?: string } | undefined)?.id ?? null;
   if ("last_id" in parsed) out.last_id = (kept.at(-1) as { id?: string } | undefined)?.id ?? null;
   const headers = new Headers(res.headers);

@@ -1,6 +1,8 @@
 // What the `keys` command and the /admin API share: a new key from options, and a key as shown.
+
+import type { KeyDefaults } from "../config/key-defaults.ts";
 import { parseDuration } from "./duration.ts";
-import { describePolicy, type Policy, parsePolicy } from "./policy.ts";
+import { describePolicy, type Policy, parsePolicy, withDefaults } from "./policy.ts";
 import { parseSshKey } from "./ssh-key.ts";
 import { type KeyStore, KeyStoreError, type NewKey, type StoredKey } from "./store.ts";
 
@@ -62,14 +64,20 @@ function listOf(value: unknown, separator: RegExp = /,/): string[] | undefined {
   return items.map((s) => (typeof s === "string" ? s.trim() : "")).filter(Boolean);
 }
 
-/** Never the hash: what a person managing keys needs to see. */
-export function keyView(r: StoredKey) {
+/**
+ * Never the hash: what a person managing keys needs to see. `policy` is the key's own; `effective`
+ * adds the config's key defaults for what it leaves unset, and the summary says which came from them.
+ */
+export function keyView(r: StoredKey, defaults: KeyDefaults = {}) {
+  const effective = withDefaults(r.policy, defaults);
+  const filled = Object.keys(effective).filter((field) => !Object.hasOwn(r.policy, field));
   return {
     name: r.name,
     owner: r.owner,
     prefix: r.prefix,
     policy: r.policy as Policy,
-    summary: describePolicy(r.policy),
+    effective,
+    summary: `${describePolicy(effective)}${filled.length ? ` (from key-defaults: ${filled.join(", ")})` : ""}`,
     sshKeys: r.sshKeys.length,
     createdAt: new Date(r.createdAt).toISOString(),
     expiresAt: r.expiresAt === null ? null : new Date(r.expiresAt).toISOString(),

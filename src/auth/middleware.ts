@@ -47,7 +47,7 @@ export function authMiddleware(opts: AuthMiddlewareOptions): MiddlewareHandler<A
     const key = found;
     const refused = refusalFor(key, right, method, route, allowed);
     if (refused) return refuseCounted(c, route, key, refused, opts);
-    const admitted = opts.limiter.admit(key.record.id, key.record.policy);
+    const admitted = opts.limiter.admit(key.record.id, key.policy);
     // Local counters answer at once: no promise to wait on then.
     const admission = admitted instanceof Promise ? await admitted : admitted;
     if (isRefusal(admission))
@@ -65,7 +65,10 @@ export function authMiddleware(opts: AuthMiddlewareOptions): MiddlewareHandler<A
     if (credential.kind === "signed") c.req.raw = stripTs(c.req.raw);
 
     const scope = c.get("request");
-    c.set("access", createTurnAccess(key));
+    c.set(
+      "access",
+      createTurnAccess(key, (model) => allowed(key, model)),
+    );
     const endUser = endUserOf(c);
     // Embeddings carry their count in the answer the proxy reads below; chats in the request record.
     let embedInput = 0;

@@ -1,4 +1,5 @@
 // What one key may do: models (globs), agents, management, admin, and its limits; checked from memory.
+import type { KeyDefaults } from "../config/key-defaults.ts";
 import { globToRegExp, isCloudModel, modelKey } from "../models/names.ts";
 
 export interface Policy {
@@ -44,6 +45,23 @@ export function parsePolicy(value: unknown): Policy | string {
     out[limit] = n;
   }
   return out;
+}
+
+const DEFAULTED = ["models", "agents", "manage", ...LIMITS] as const;
+
+/**
+ * The policy a key is held to: its own fields, and the config file's `key-defaults` for each field
+ * it leaves unset (the key's own value always wins; admin is never a default).
+ */
+export function withDefaults(own: Policy, defaults: KeyDefaults): Policy {
+  let out: Policy | null = null;
+  for (const field of DEFAULTED) {
+    const value = defaults[field];
+    if (value === undefined || own[field] !== undefined) continue;
+    out ??= { ...own };
+    (out as Record<string, unknown>)[field] = Array.isArray(value) ? [...value] : value;
+  }
+  return out ?? own;
 }
 
 /** Compiled once per key when the cache loads it, so a request only runs regular expressions. */

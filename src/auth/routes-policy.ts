@@ -38,7 +38,8 @@ export function refusalFor(
   route: string,
   allowed: (key: CachedKey, model: string) => boolean,
 ): ProxyError | null {
-  const { policy, name } = key.record;
+  const { policy } = key;
+  const { name } = key.record;
   if (right === "admin" && !policy.admin)
     return authError(403, `key '${name}' may not use the admin API (it needs --admin)`);
   if (right === "manage" && !policy.manage && !policy.admin)

@@ -4,10 +4,11 @@ import type { TurnAccess } from "../pipeline/turn.ts";
 import type { CachedKey } from "./key-cache.ts";
 import { authError } from "./refusal.ts";
 
-export function createTurnAccess(key: CachedKey): TurnAccess {
+export function createTurnAccess(key: CachedKey, lists: (model: string) => boolean): TurnAccess {
   const { name } = key.record;
   return {
     name,
+    lists,
     checkModel(model) {
       if (!key.models.allows(model))
         throw authError(403, `key '${name}' may not use model '${model}'`, "model_not_allowed");

@@ -1,6 +1,7 @@
 // Every setting the proxy reads: its environment variable, CLI flag, default and help line.
 import { z } from "zod";
 import { jsonMap, pairsMap } from "./file-values.ts";
+import { keyDefaultsFileForm, keyDefaultsSetting } from "./key-defaults.ts";
 import {
   aliasesSetting,
   keepAliveSetting,
@@ -527,11 +528,21 @@ export const SETTINGS = {
     schema: text(),
     redact: () => "***",
   }),
+  keyDefaults: setting({
+    // Not KEY_DEFAULTS: a variable named *KEY* is masked everywhere as a secret, and this is none.
+    env: "AUTH_DEFAULTS",
+    flag: "--key-defaults",
+    default: "",
+    help: "Policy for every key's unset fields: models, agents, manage, rpm, tpm, concurrency, budget-tokens-per-day/-month (a map in the config file, JSON as flag or variable); the key's own value wins",
+    schema: keyDefaultsSetting(),
+    live: true,
+    file: keyDefaultsFileForm(),
+  }),
   redisUrl: setting({
     env: "REDIS_URL",
     flag: "--redis-url",
     default: "",
-    help: "redis:// URL for rate-limit and concurrency counters shared by replicas; empty = counted in each process",
+    help: "redis:// URL shared by replicas: rate-limit and concurrency counters, and pulls (one per model across every replica); empty = each process on its own",
     schema: text(),
     redact: redactUrlPassword,
   }),

@@ -3,6 +3,7 @@
 // A fleet of one sends everything to its one server as before.
 import type { Config } from "../config/index.ts";
 import type { Logger } from "../log.ts";
+import type { WarmTarget } from "../models/index.ts";
 import { callJson, type RouteHint, type UpstreamCallInit, type UpstreamClient } from "../upstream/client.ts";
 import { Affinity } from "./affinity.ts";
 import type { Fleet } from "./fleet.ts";
@@ -11,6 +12,7 @@ import { Placement } from "./manage.ts";
 import type { Member } from "./member.ts";
 import { type RouteDeps, routed } from "./routed.ts";
 import { jsonResponse, lowestVersion, mergedPs, mergedTags } from "./views.ts";
+import { warmTargets } from "./warm-targets.ts";
 
 const INFERENCE = new Set(["/api/chat", "/api/generate", "/api/embed", "/api/embeddings"]);
 const VIEWS: Record<string, (fleet: Fleet, signal?: AbortSignal) => Promise<unknown>> = {
@@ -27,6 +29,8 @@ export interface FleetClientDeps {
 
 export interface FleetClient extends UpstreamClient {
   readonly placement: Placement;
+  /** Warm-ups load a model on each of these: every healthy server listing it (none in a fleet of one). */
+  warmTargets(model: string): WarmTarget[];
 }
 
 export function createFleetClient(deps: FleetClientDeps): FleetClient {
@@ -47,6 +51,9 @@ export function createFleetClient(deps: FleetClientDeps): FleetClient {
 
   const client: FleetClient = {
     placement,
+    warmTargets: (model) => warmTargets(fleet, model),
+    // Only with several servers: a fleet of one is named by its baseUrl already.
+    urlOf: (name) => (fleet.many ? fleet.byName(name)?.client.baseUrl : undefined),
     get baseUrl() {
       return fleet.many ? `fleet ${names()}` : one().client.baseUrl;
     },

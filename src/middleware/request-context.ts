@@ -17,7 +17,7 @@ import { upstreamBrokeOff } from "../upstream/network-error.ts";
 import { isDashboardRead } from "./dashboard-read.ts";
 import { assembleRecord } from "./request-record.ts";
 import { requestTimeoutSeconds } from "./request-timeout.ts";
-import { type Ending, isStreamedType, meter } from "./stream-meter.ts";
+import { type Ending, isStreamedType, meter, servedBy } from "./stream-meter.ts";
 
 const SAFE_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
 
@@ -32,6 +32,8 @@ export interface RequestContextOptions {
   basePath: string;
   /** Named in the error frame when a relayed upstream body breaks off. */
   upstreamUrl: string;
+  /** A fleet: the address of the server of that name (the one that served the request). */
+  upstreamUrlOf?: (name: string) => string | undefined;
   /** Aborted when the shutdown grace period is over: running streams end with its reason. */
   stop?: AbortSignal;
   /** OpenTelemetry traces, when configured: a span per request, read from the record. */
@@ -112,7 +114,7 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
         bytes = await res.bytes();
       } catch (err) {
         // Broken off before its end: nothing was sent yet, so the client gets a 502 saying so.
-        const failure = toProxyError(upstreamBrokeOff(opts.upstreamUrl, err));
+        const failure = toProxyError(upstreamBrokeOff(servedBy(c, res, opts), err));
         c.res = Response.json({ error: failure.message }, { status: failure.status });
         ended({ failure });
         return;

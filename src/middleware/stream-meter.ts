@@ -15,6 +15,8 @@ export interface MeterOptions {
   basePath: string;
   /** Named in the error frame when a relayed upstream body breaks off. */
   upstreamUrl: string;
+  /** A fleet: the address of the server that served the request (its name reported with c.set("upstream")). */
+  upstreamUrlOf?: (name: string) => string | undefined;
   /** Aborted when the shutdown grace period is over: running streams end with its reason. */
   stop?: AbortSignal;
   /** When the request started (performance.now()), for the time to first byte. */
@@ -40,7 +42,7 @@ export function meter(
   let firstByteAt: number | undefined;
   let failure: ProxyError | undefined;
   const describe = (err: unknown) => {
-    const cause = upstreamBrokeOff(opts.upstreamUrl, err);
+    const cause = upstreamBrokeOff(servedBy(c, res, opts), err);
     failure =
       cause instanceof ProxyError
         ? cause
@@ -81,13 +83,23 @@ function endCheck(
   const probe = opts.probe;
   const counts = probe && (route === "/api/chat" || route === "/api/generate") ? probe : undefined;
   return (line) => {
-    if (!complete(line)) return upstreamEndedEarly(opts.upstreamUrl);
+    if (!complete(line)) return upstreamEndedEarly(servedBy(c, res, opts));
     if (counts && line && counts.usageFacts === undefined) {
       const usage = scanUsage(line);
       if (usage) counts.usage(usage);
     }
     return undefined;
   };
+}
+
+/** The server that served this request (a fleet names it), else the one upstream address. */
+export function servedBy(
+  c: Context<AppEnv>,
+  res: Response,
+  opts: Pick<MeterOptions, "upstreamUrl" | "upstreamUrlOf">,
+): string {
+  const name = c.get("upstream") ?? res.headers.get("x-upstream");
+  return (name && opts.upstreamUrlOf?.(name)) || opts.upstreamUrl;
 }
 
 export interface Ending {

@@ -11,19 +11,22 @@ import {
   presetStatuses,
   presetTagEntries,
 } from "./presets.ts";
+import type { PullCoordinator } from "./pull-job.ts";
 import { PullManager, type PullObserver } from "./pull-manager.ts";
 import type { PullWaitTiming } from "./pull-wait.ts";
 import { createModelService } from "./service.ts";
 import { type ModelStatus, modelStatus } from "./status.ts";
 import type { ModelService, ModelSettings } from "./types.ts";
-import { createWarmer } from "./warm.ts";
+import { createWarmer, type WarmerDeps } from "./warm.ts";
 
 export type { AliasModel } from "./aliases.ts";
 export { isCloudModel, modelKey } from "./names.ts";
 export type { AgentsCheck, PresetLookup, PresetStatus } from "./presets.ts";
+export type { PullCoordinator, PullOutcome, PullSide } from "./pull-job.ts";
 export type { PullManager, PullObserver } from "./pull-manager.ts";
 export type { ModelStatus } from "./status.ts";
 export { invalidModelName, isValidModelName } from "./valid-name.ts";
+export type { WarmTarget } from "./warm.ts";
 
 export interface ModelCoreDeps {
   config: ModelSettings;
@@ -40,6 +43,10 @@ export interface ModelCoreDeps {
   agentsCheck?: AgentsCheck;
   /** Told of every pull (metrics, events, traces). */
   pullObserver?: PullObserver;
+  /** With REDIS_URL: pulls shared with the other replicas. */
+  pullCoordinator?: PullCoordinator;
+  /** Where warm-ups load a model: each fleet server that has it (absent: one routed call). */
+  warmTargets?: WarmerDeps["targets"];
 }
 
 export interface ModelCore {
@@ -66,6 +73,7 @@ export function createModelCore(deps: ModelCoreDeps): ModelCore {
     retryAfterMs: config.pullRetryAfterMs,
     graceMs: config.pullGraceMs,
     observer: deps.pullObserver,
+    coordinator: deps.pullCoordinator,
     onPulled: (model) => {
       catalog.markInstalled(model);
       if (warmer.wantsAfterPull(model)) void warmer.load(model);
@@ -104,6 +112,7 @@ export function createModelCore(deps: ModelCoreDeps): ModelCore {
     models: service,
     warmModels: config.warmModels,
     warmOnPull: config.warmOnPull,
+    targets: deps.warmTargets,
   });
   return {
     service,

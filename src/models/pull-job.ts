@@ -19,6 +19,24 @@ export interface PullRequest {
   headers?: Headers;
 }
 
+/** What a coordinator (several proxy replicas sharing one pull, src/fleet/shared-pulls.ts) works with. */
+export interface PullSide {
+  /** Runs the upstream pull from this process; at most once. */
+  run(): Promise<PullOutcome>;
+  /** Feeds a progress line seen elsewhere (another replica's pull) to this job's waiters. */
+  record(line: PullLine): void;
+  /** The latest line per status text, for sharing with other replicas. */
+  replay(): PullLine[];
+  subscribe(listener: (line: PullLine) => void): () => void;
+  /** Aborted when this job is cancelled (nobody waits any more, or shutdown). */
+  signal: AbortSignal;
+}
+
+export interface PullCoordinator {
+  /** Decides whether this process pulls `model` (a model key) or follows a pull running elsewhere. */
+  coordinate(model: string, side: PullSide): Promise<PullOutcome>;
+}
+
 /** Bounds on what one pull keeps: real pulls have a few phases and under twenty layers. */
 const MAX_REPLAY = 256;
 const MAX_STATUS = 1024;
@@ -40,8 +58,25 @@ export class PullJob {
     readonly model: string,
     upstream: UpstreamClient,
     request: PullRequest,
+    /** Shares the pull with other replicas (REDIS_URL); absent = this process pulls. */
+    coordinator?: PullCoordinator,
+    key = model,
   ) {
-    this.done = this.run(upstream, request).then((outcome) => {
+    let ran = false;
+    const run = () => {
+      if (ran) throw new Error("a pull job runs its upstream pull once");
+      ran = true;
+      return this.run(upstream, request);
+    };
+    const side: PullSide = {
+      run,
+      record: (line) => this.record(line),
+      replay: () => [...this.replay.values()],
+      subscribe: (listener) => this.subscribe(listener),
+      signal: this.abort.signal,
+    };
+    const settled = coordinator ? coordinator.coordinate(key, side) : run();
+    this.done = settled.then((outcome) => {
       this.outcome = outcome;
       this.wake.resolve();
       return outcome;
@@ -110,6 +145,7 @@ export class PullJob {
 
   private async run(upstream: UpstreamClient, request: PullRequest): Promise<PullOutcome> {
     const signal = this.abort.signal;
+    let where = upstream.baseUrl;
     try {
       const headers = new Headers(request.headers);
       headers.set("content-type", "application/json");
@@ -123,21 +159,22 @@ export class PullJob {
         const message = upstreamErrorMessage(await res.text(), res.status);
         return { ok: false, cancelled: false, message, status: res.status, refused: true };
       }
+      // A fleet answers from one server: a failure below names that one, not the whole fleet.
+      const served = res.headers.get("x-upstream");
+      where = (served && upstream.urlOf?.(served)) || upstream.baseUrl;
       let success = false;
       for await (const line of readNdjson<PullLine>(res.body, { maxLineBytes: upstream.maxLineBytes })) {
         if (typeof line.error === "string") return this.failed(line.error);
         this.record(line);
         if (line.status === "success") success = true;
       }
-      return success
-        ? { ok: true }
-        : this.failed(`upstream Ollama at ${upstream.baseUrl} ended the pull early`);
+      return success ? { ok: true } : this.failed(`upstream Ollama at ${where} ended the pull early`);
     } catch (err) {
       if (signal.aborted) return { ok: false, cancelled: true, message: String(signal.reason?.message) };
       if (isAbortError(err)) return { ok: false, cancelled: true, message: "pull stopped" };
       if (err instanceof ProxyError)
         return { ok: false, cancelled: false, message: err.message, status: err.status, refused: true };
-      const broken = upstreamBrokeOff(upstream.baseUrl, err);
+      const broken = upstreamBrokeOff(where, err);
       return this.failed(broken instanceof Error ? broken.message : String(broken));
     }
   }

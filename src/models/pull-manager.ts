@@ -3,7 +3,7 @@ import type { Logger } from "../log.ts";
 import type { UpstreamClient } from "../upstream/client.ts";
 import type { PullLine } from "../wire/ollama.ts";
 import { modelKey } from "./names.ts";
-import { PullJob, type PullOutcome, type PullRequest } from "./pull-job.ts";
+import { type PullCoordinator, PullJob, type PullOutcome, type PullRequest } from "./pull-job.ts";
 import { invalidModelName, isValidModelName } from "./valid-name.ts";
 
 export interface PullFailure {
@@ -27,6 +27,8 @@ export interface PullManagerOptions {
   onPulled?: (model: string) => void;
   /** Told of every pull's start, progress lines and end (metrics, the event stream, a span). */
   observer?: PullObserver;
+  /** With REDIS_URL: one pull per model across every replica (src/fleet/shared-pulls.ts). */
+  coordinator?: PullCoordinator;
 }
 
 export interface PullObserver {
@@ -120,7 +122,10 @@ export class PullManager {
 
   private start(key: string, model: string, request: PullRequest): Slot {
     const { logger } = this.opts;
-    const slot: Slot = { job: new PullJob(model, this.opts.upstream, request), waiters: 0 };
+    const slot: Slot = {
+      job: new PullJob(model, this.opts.upstream, request, this.opts.coordinator, key),
+      waiters: 0,
+    };
     this.slots.set(key, slot);
     logger.info("pull started", { model });
     const watch = this.opts.observer?.started(model);

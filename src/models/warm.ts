@@ -1,4 +1,5 @@
-// Warm-up: loads models ahead of the first request (`POST /api/generate {model, keep_alive}`, no prompt).
+// Warm-up: loads models ahead of the first request (`POST /api/generate {model, keep_alive}`, no prompt),
+// on every server of a fleet that has the model.
 import type { Logger } from "../log.ts";
 import type { UpstreamClient } from "../upstream/client.ts";
 import { modelKey } from "./names.ts";
@@ -28,6 +29,16 @@ export interface WarmerDeps {
   models: ModelService;
   warmModels: readonly string[];
   warmOnPull: boolean;
+  /**
+   * The servers to load a model on (a fleet: each one that lists it); absent or empty = one call
+   * through `upstream`, which routes it (a fleet of one, or a model no server lists yet).
+   */
+  targets?: (model: string) => ReadonlyArray<WarmTarget>;
+}
+
+export interface WarmTarget {
+  name: string;
+  upstream: UpstreamClient;
 }
 
 const MAX_STATES = 100;
@@ -79,20 +90,35 @@ export function createWarmer(deps: WarmerDeps): Warmer {
 
   async function loadOnce(model: string): Promise<void> {
     const keepAlive = models.keepAliveFor(model);
+    const payload = keepAlive === null ? { model } : { model, keep_alive: keepAlive };
+    const listed = deps.targets?.(model) ?? [];
+    const targets: ReadonlyArray<WarmTarget> = listed.length ? listed : [{ name: "", upstream }];
     set(model, "loading");
     const started = performance.now();
-    try {
-      await upstream.json("/api/generate", {
-        payload: keepAlive === null ? { model } : { model, keep_alive: keepAlive },
-        signal: stopper.signal,
-      });
+    // Each server loads its own copy at the same time: one slow server does not hold up the others.
+    const failures = (
+      await Promise.all(
+        targets.map(async (t) => {
+          try {
+            await t.upstream.json("/api/generate", { payload, signal: stopper.signal });
+            return null;
+          } catch (err) {
+            const message = err instanceof Error ? err.message : String(err);
+            return t.name ? `${t.name}: ${message}` : message;
+          }
+        }),
+      )
+    ).filter((f): f is string => f !== null);
+    const ms = Math.round(performance.now() - started);
+    const upstreams = listed.length ? targets.map((t) => t.name) : undefined;
+    if (!failures.length) {
       set(model, "loaded");
-      logger.info("model warmed up", { model, ms: Math.round(performance.now() - started) });
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      set(model, "failed", message);
-      if (!stopper.signal.aborted) logger.warn("warm-up failed", { model, error: message });
+      logger.info("model warmed up", { model, ms, ...(upstreams ? { upstreams } : {}) });
+      return;
     }
+    const message = failures.join("; ");
+    set(model, "failed", message);
+    if (!stopper.signal.aborted) logger.warn("warm-up failed", { model, error: message });
   }
 
   return {

@@ -45,6 +45,8 @@ export interface TurnAccess {
   checkModel(model: string): void;
   /** Throws a 403 ProxyError when the key may not run one of these agents. */
   checkAgents(names: readonly string[]): void;
+  /** Whether a model list shows this entry (an alias or preset judged by the model it runs). */
+  lists(model: string): boolean;
 }
 
 export interface TurnResult {

@@ -61,6 +61,11 @@ export interface UpstreamClient {
   call(pathAndQuery: string, init?: UpstreamCallInit): Promise<Response>;
   /** Forwards a client request unchanged but for hop-by-hop headers and Host; body streams through. */
   forward(req: Request, pathAndQuery: string): Promise<Response>;
+  /**
+   * A fleet (src/fleet): the address of the server named in an answer's X-Upstream, so a failure
+   * names the server that failed rather than the whole fleet. Never carries credentials.
+   */
+  urlOf?(name: string): string | undefined;
   /** Calls a JSON endpoint and parses the answer; a non-2xx answer becomes a ProxyError with Ollama's message. */
   json<T>(pathAndQuery: string, init?: UpstreamCallInit & { payload?: unknown }): Promise<T>;
 }

@@ -301,6 +301,45 @@ describe("policy", () => {
     expect(ps.models.every((m) => m.name.startsWith("llama3"))).toBe(true);
   });
 
+  test("Anthropic's models.list pages through exactly the allowed models, has_more and ids true", async () => {
+    const everything = new Anthropic({
+      baseURL: proxy.url,
+      apiKey: await newKey("all-models"),
+      maxRetries: 0,
+    });
+    const all: string[] = [];
+    for await (const m of everything.models.list({ limit: 1000 })) all.push(m.id);
+    const anthropic = new Anthropic({
+      baseURL: proxy.url,
+      apiKey: await newKey("paged", { models: "qwen3*" }),
+      maxRetries: 0,
+    });
+    // qwen3 itself, and the alias and the preset that run it.
+    const wanted = all.filter((id) => id.startsWith("qwen3") || id === "smart" || id === "coder");
+    // Allowed entries sit between refused ones: a page cut after paging would come back short or empty.
+    expect(wanted.length).toBeGreaterThan(1);
+    expect(wanted.length).toBeLessThan(all.length);
+    const seen: string[] = [];
+    for await (const m of anthropic.models.list({ limit: 1 })) seen.push(m.id);
+    expect(seen).toEqual(wanted);
+    const first = await anthropic.models.list({ limit: wanted.length - 1 });
+    expect(first.data.map((m) => m.id)).toEqual(wanted.slice(0, -1));
+    const raw = first as unknown as { has_more: boolean; first_id: string; last_id: string };
+    expect(raw).toMatchObject({ has_more: true, first_id: wanted[0], last_id: wanted.at(-2) });
+    const last = (await anthropic.models.list({ after_id: raw.last_id })) as unknown as {
+      data: Array<{ id: string }>;
+      has_more: boolean;
+    };
+    expect(last.data.map((m) => m.id)).toEqual(wanted.slice(-1));
+    expect(last.has_more).toBe(false);
+    const back = (await anthropic.models.list({ before_id: wanted.at(-1), limit: 1 })) as unknown as {
+      data: Array<{ id: string }>;
+      has_more: boolean;
+    };
+    expect(back.data.map((m) => m.id)).toEqual(wanted.slice(-2, -1));
+    expect(back.has_more).toBe(wanted.length > 2);
+  });
+
   test("model management needs --manage; /admin needs --admin", async () => {
     const plain = await newKey("plain");
     const r = await post("/api/pull", JSON.stringify({ model: "tinyllama", stream: false }), {
@@ -572,6 +611,56 @@ describe("the keys command and the graceful stop", () => {
     expect(eve).toContain("manage models=llama3*");
     expect(list.out.join("\n")).not.toContain(key);
     expect(list.out.find((l) => l.startsWith("revoked "))).toContain("revoked");
+  });
+
+  test("the store comes from --config / CONFIG_FILE as the server reads it: flag > env > file", async () => {
+    const cfg = mkdtempSync(path.join(os.tmpdir(), "osp-keys-cfg-"));
+    const db = (name: string) => path.join(cfg, `${name}.sqlite`);
+    const file = path.join(cfg, "proxy.yaml");
+    await Bun.write(file, `database-url: ${db("file")}\nauth-secret: from-the-file\n`);
+    const keys = async (env: Record<string, string>, ...argv: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await runKeysCommand(argv, env, cfg, { out: (l) => out.push(l), err: (l) => err.push(l) });
+      return { code, out, err: err.join("\n") };
+    };
+    const names = async (database: string) =>
+      (
+        JSON.parse((await keys({}, "list", "--json", "--database-url", database)).out.join("\n")) as Array<{
+          name: string;
+        }>
+      ).map((k) => k.name);
+    try {
+      expect((await keys({}, "create", "--name", "by-flag", "--config", file)).code).toBe(0);
+      expect((await keys({ CONFIG_FILE: "proxy.yaml" }, "create", "--name", "by-env")).code).toBe(0);
+      expect(await names(db("file"))).toEqual(["by-flag", "by-env"]);
+      expect(
+        (await keys({ CONFIG_FILE: file, DATABASE_URL: db("env") }, "create", "--name", "env-wins")).code,
+      ).toBe(0);
+      expect(await names(db("env"))).toEqual(["env-wins"]);
+      expect(
+        (await keys({ DATABASE_URL: db("env") }, "create", "--name", "x", "--database-url", db("flag"))).code,
+      ).toBe(0);
+      expect(await names(db("flag"))).toEqual(["x"]);
+      // The file's secret keys the hashes: a proxy reading the same file accepts the key.
+      const key = (await keys({}, "create", "--name", "served", "--config", file)).out.at(-1) as string;
+      const served = await startProxy({
+        upstreamUrl: fake.url,
+        settings: { auth: "keys", databaseUrl: db("file"), authSecret: "from-the-file" },
+      });
+      try {
+        const res = await fetch(`${served.url}/api/tags`, { headers: { authorization: `Bearer ${key}` } });
+        expect(res.status).toBe(200);
+      } finally {
+        await served.stop();
+      }
+      await Bun.write(file, "database-url: [1, 2]\nrpm: 3\n");
+      const broken = await keys({}, "list", "--config", file);
+      expect(broken.code).toBe(2);
+      expect(broken.err).toContain(`${file}: rpm: unknown key`);
+    } finally {
+      rmSync(cfg, { recursive: true, force: true });
+    }
   });
 
   test("usage still pending when the proxy stops is written before it exits", async () => {

@@ -135,6 +135,25 @@ describe("limits", () => {
     expect(isRefusal(await limiter.admit("k", { concurrency: 1, tpm: 10 }))).toBe(false);
   });
 
+  test("a concurrency slot is a lease: renewed it holds, left alone it lapses, released it frees", () => {
+    let now = at;
+    const slots = createLocalCounters(() => now);
+    expect(slots.acquire("s", "a", 1, 1000)).toBe(1);
+    expect(slots.acquire("s", "b", 1, 1000)).toBe(0);
+    now += 900;
+    slots.renew("s", "a", 1000);
+    now += 900;
+    expect(slots.acquire("s", "b", 1, 1000)).toBe(0);
+    now += 101;
+    expect(slots.acquire("s", "b", 1, 1000)).toBe(1);
+    // A lapsed holder's renewal does not take the slot back.
+    slots.renew("s", "a", 1000);
+    expect(slots.acquire("s", "c", 2, 1000)).toBe(1);
+    expect(slots.acquire("s", "d", 2, 1000)).toBe(0);
+    slots.release("s", "b");
+    expect(slots.acquire("s", "d", 2, 1000)).toBe(1);
+  });
+
   test("a daily budget waits for the next UTC day, seeded from stored usage", async () => {
     const { limiter } = limiterAt();
     await limiter.seedBudgets("k", { tokensPerDay: 100 }, 100, 100);

@@ -3,22 +3,25 @@
 import { Hono } from "hono";
 import { createFromOptions, type KeyStore, keyView, parseDuration, utcDay } from "../../auth/index.ts";
 import { KeyStoreError } from "../../auth/store.ts";
+import type { KeyDefaults } from "../../config/key-defaults.ts";
 import { ProxyError } from "../../errors.ts";
 import { ollamaErrors } from "../../http/error-handler.ts";
 import { parseJson } from "../../http/parse-json.ts";
 import type { AppEnv } from "../../types.ts";
 
-export function createAdminRoutes(deps: { store: KeyStore }): Hono<AppEnv> {
+export function createAdminRoutes(deps: { store: KeyStore; defaults?: () => KeyDefaults }): Hono<AppEnv> {
   const { store } = deps;
+  // Each key as it is held to now: its own policy and the config's key defaults in force.
+  const view = (record: Parameters<typeof keyView>[0]) => keyView(record, deps.defaults?.());
   const app = new Hono<AppEnv>();
-  app.get("/admin/keys", async (c) => c.json({ keys: (await store.list()).map(keyView) }));
+  app.get("/admin/keys", async (c) => c.json({ keys: (await store.list()).map(view) }));
 
   app.post("/admin/keys", async (c) => {
     const body = parseBody(await c.req.text());
     try {
       const { key, record } = await createFromOptions(store, body);
       // The only time the key is shown: the store keeps a hash of it.
-      return c.json({ key, ...keyView(record) }, 201);
+      return c.json({ key, ...view(record) }, 201);
     } catch (err) {
       if (err instanceof KeyStoreError) throw new ProxyError(400, err.message);
       throw err;
@@ -28,7 +31,7 @@ export function createAdminRoutes(deps: { store: KeyStore }): Hono<AppEnv> {
   app.delete("/admin/keys/:id", async (c) => {
     const revoked = await store.revoke(c.req.param("id"));
     if (!revoked) throw new ProxyError(404, `no key named or prefixed '${c.req.param("id")}'`);
-    return c.json(keyView(revoked));
+    return c.json(view(revoked));
   });
 
   app.get("/admin/usage", async (c) => {

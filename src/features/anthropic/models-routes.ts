@@ -29,7 +29,10 @@ export function createAnthropicModelRoutes(deps: AnthropicModelDeps): Hono<AppEn
   const app = new Hono<AppEnv>();
   const listed = async (c: Context<AppEnv>) => {
     const tags = await deps.upstream.json<TagsResponse>("/api/tags", { signal: c.req.raw.signal });
-    return toAnthropicModels(tags, deps.extraModels?.() ?? []);
+    const models = toAnthropicModels(tags, deps.extraModels?.() ?? []);
+    // With keys, the page is cut from what the key may use: has_more and the ids then stay true.
+    const access = c.get("access");
+    return access ? models.filter((m) => access.lists(m.id)) : models;
   };
 
   app.get("/v1/models", async (c, next: Next) => {

@@ -31,7 +31,9 @@ function shownValue(config: Config, key: SettingKey): unknown {
   // Agent settings often hold API keys: names only.
   if (key === "agentSettings") return maskedAgentSettings(config);
   if (SECRET_ENV.test(spec.env) && value !== "" && value !== null && value !== undefined) return "***";
-  if (spec.redact && typeof value === "string") return spec.redact(value);
+  // Settings parsed into structures (OTLP headers) are redacted whole, never shown field by field.
+  if (spec.redact && value !== "" && value !== null && value !== undefined)
+    return spec.redact(typeof value === "string" ? value : JSON.stringify(value));
   return value;
 }
 

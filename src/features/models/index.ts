@@ -7,6 +7,7 @@ import {
   type AliasModel,
   createModelCore,
   type ModelCore,
+  type ModelCoreDeps,
   type ModelStatus,
   type PullObserver,
 } from "../../models/index.ts";
@@ -28,6 +29,10 @@ export interface ModelFeatureDeps {
   agentsCheck?: AgentsCheck;
   /** Told of every pull (metrics, events, traces). */
   pullObserver?: PullObserver;
+  /** With REDIS_URL: pulls shared with the other replicas. */
+  pullCoordinator?: ModelCoreDeps["pullCoordinator"];
+  /** Where warm-ups load a model: each fleet server that has it. */
+  warmTargets?: ModelCoreDeps["warmTargets"];
 }
 
 export interface ModelFeature {
