@@ -17,6 +17,7 @@ import { clientLimit } from "./middleware/client-limit.ts";
 import { cors } from "./middleware/cors.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { requestGuard } from "./middleware/request-guard.ts";
+import type { RunningRequests } from "./middleware/running-requests.ts";
 import type { ModelService } from "./models/types.ts";
 import type { EventBus } from "./observe/event-bus.ts";
 import type { Tracing } from "./observe/tracing.ts";
@@ -43,6 +44,10 @@ export interface AppDeps {
   stop?: AbortSignal;
   /** Metrics, traces and the event stream, shared with model management (pulls) and agents. */
   observe?: { metrics: ProxyMetrics; tracing: Tracing | null; events: EventBus };
+  /** The dashboard's body captures (src/features/ui/captures.ts), after the body is read. */
+  captures?: MiddlewareHandler<AppEnv>;
+  /** Requests an operator may cancel from the dashboard; absent: none can be. */
+  running?: RunningRequests;
   /** AUTH=keys: the key check (src/auth), after CORS so preflights need none, before bodies are read. */
   auth?: MiddlewareHandler<AppEnv>;
 }
@@ -74,6 +79,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   if (config.hostCheckEnabled) app.use(allowedHosts());
   app.use(cors(config.corsOrigins));
   if (deps.auth) app.use(deps.auth);
+  if (deps.running) app.use(deps.running.middleware());
   app.use(
     bodyIntake({
       inferenceBytes: config.maxBodyMb * MB,
@@ -82,6 +88,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       basePath: config.basePath,
     }),
   );
+  if (deps.captures) app.use(deps.captures);
 
   // The pipeline always produces progress events; each dialect's renderer decides how they show.
   const pipeline: PipelineDeps = {

@@ -15,11 +15,13 @@ import { createConfigRoutes } from "./features/config/routes.ts";
 import { createEventsRoutes } from "./features/events/routes.ts";
 import { createModelFeature, type ModelFeature } from "./features/models/index.ts";
 import { createPluginsRoutes } from "./features/plugins/routes.ts";
+import { CaptureStore, captureBodies } from "./features/ui/captures.ts";
 import { createUiRoutes } from "./features/ui/routes.ts";
 import { createFleetClient, createSharedPulls, Fleet, fleetScope, fleetTable } from "./fleet/index.ts";
 import type { Logger } from "./log.ts";
 import { addFleetMetrics } from "./metrics/fleet-metrics.ts";
 import { createProxyMetrics } from "./metrics/proxy-metrics.ts";
+import { RunningRequests } from "./middleware/running-requests.ts";
 import type { PullWaitTiming } from "./models/pull-wait.ts";
 import { EventBus } from "./observe/event-bus.ts";
 import { pullObserver } from "./observe/pull-observer.ts";
@@ -71,6 +73,8 @@ export interface ComposedProxy {
   events: EventBus;
   /** With AUTH=keys: the key store, usage recorder and middleware; null with AUTH=off. */
   auth: Auth | null;
+  /** The dashboard's body captures (CAPTURE_BODIES). */
+  captures: CaptureStore;
   /** Background work once the server listens: reads the model list, warms WARM_MODELS up. */
   start(): Promise<void>;
   /** Stops watching the agents folder and the config file, and stops warm-ups and pulls in flight; writes pending usage and sends the spans still queued. */
@@ -169,7 +173,14 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
   store.subscribe((next, previous) => {
     if (JSON.stringify(next.keyDefaults) !== JSON.stringify(previous.keyDefaults)) auth?.defaultsChanged();
   });
+  const running = new RunningRequests();
+  const captures = new CaptureStore(() => {
+    const c = store.current();
+    return { enabled: c.captureBodies, bufferBytes: c.captureBufferBytes, bodyBytes: c.captureBodyBytes };
+  });
   const app = createApp({
+    running,
+    captures: captureBodies(captures),
     config,
     logger,
     upstream,
@@ -205,7 +216,7 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
             }),
           ]
         : []),
-      createUiRoutes({ basePath: config.basePath }),
+      createUiRoutes({ basePath: config.basePath, running, captures }),
     ],
     auth: auth?.middleware,
     stop: input.stop,
@@ -221,6 +232,7 @@ export async function composeProxy(input: ComposeInput): Promise<ComposedProxy> 
     reloadConfig: () => reloader?.reload() ?? false,
     events,
     auth,
+    captures,
     start: () => firstPoll.then(() => models.start()),
     async stop() {
       fleet.stop();

@@ -67,6 +67,8 @@ export interface AccessRecord {
   agentCalls?: readonly CallFact[];
   /** The fleet server that answered (X-Upstream). */
   upstream?: string;
+  /** A read the dashboard made by itself (`x-dashboard: 1` on a GET): its access line is at debug. */
+  dashboard?: true;
   /** Filled by API keys once they exist: the key's name, never its secret. */
   key?: string;
   /** Filled by presets once they exist. */
@@ -104,5 +106,7 @@ export interface AppEnv {
     access: TurnAccess | undefined;
     /** The fleet server chosen for the request (src/fleet), for X-Upstream and the access line. */
     upstream: string | undefined;
+    /** Aborts when an operator cancels the request (src/middleware/running-requests.ts): its reason is the error. */
+    cancelled: AbortSignal | undefined;
   };
 }

@@ -1,4 +1,4 @@
-// Which routes need which right: none (liveness, the dashboard's static files), manage (model management), admin (/admin); the
+// Which routes need which right: none (liveness, the dashboard's static files), manage (model management), admin (/admin, the dashboard's Cancel); the
 // refusal when a key lacks it.
 import { ProxyError } from "../errors.ts";
 import type { CachedKey } from "./key-cache.ts";
@@ -11,9 +11,12 @@ export type Right = "none" | "key" | "manage" | "admin";
 
 export function rightFor(method: string, route: string): Right {
   if (route === "/health/live") return "none";
+  // Captured bodies may be private: what any other admin route needs.
+  if (route.startsWith("/ui/captures/")) return "admin";
   // The dashboard's page and assets hold no data (a browser cannot send a key when it opens a URL);
   // every call the page makes needs a key like any client's.
-  if (route === "/ui" || route.startsWith("/ui/")) return "none";
+  if (route === "/ui" || route.startsWith("/ui/"))
+    return method === "GET" || method === "HEAD" ? "none" : "admin";
   if (route === "/admin" || route.startsWith("/admin/")) return "admin";
   if (MANAGE.has(route) || route.startsWith("/api/blobs/")) return method === "OPTIONS" ? "key" : "manage";
   return "key";

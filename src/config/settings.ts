@@ -479,6 +479,31 @@ export const SETTINGS = {
     help: "Events GET /events holds for one subscriber that reads slowly; past that the subscriber is dropped",
     schema: integer(16, 1_000_000),
   }),
+  // The dashboard's request captures (src/features/ui/captures.ts): off by default, bodies may be private.
+  captureBodies: setting({
+    env: "CAPTURE_BODIES",
+    flag: "--capture-bodies",
+    default: "false",
+    help: "Keep request and response bodies (secrets redacted, each cut at CAPTURE_BODY_BYTES) for the dashboard's request detail; off, as they may be private",
+    schema: boolean(),
+    live: true,
+  }),
+  captureBufferBytes: setting({
+    env: "CAPTURE_BUFFER_BYTES",
+    flag: "--capture-buffer-bytes",
+    default: "4194304",
+    help: "Most bytes of captured bodies kept in memory; the oldest captures are let go first",
+    schema: integer(65_536, 1_073_741_824),
+    live: true,
+  }),
+  captureBodyBytes: setting({
+    env: "CAPTURE_BODY_BYTES",
+    flag: "--capture-body-bytes",
+    default: "65536",
+    help: "Most bytes kept of each captured request or response body; the rest is counted, not kept",
+    schema: integer(256, 16_777_216),
+    live: true,
+  }),
   // Keys, per-key policy and usage (src/auth): off by default, as Ollama.
   auth: setting({
     env: "AUTH",

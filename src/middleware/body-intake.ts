@@ -8,6 +8,7 @@ import { errorResponseFor, routeOf } from "../http/dialect-errors.ts";
 import { concatBytes } from "../streams/concat-bytes.ts";
 import { stallGuard } from "../streams/stall-guard.ts";
 import type { AppEnv } from "../types.ts";
+import { withCancel } from "./running-requests.ts";
 
 export interface BodyIntakeOptions {
   /** Bytes for model input: chat, generate, embed and every /v1 route (images ride in them). */
@@ -98,7 +99,7 @@ export function bodyIntake(opts: BodyIntakeOptions): MiddlewareHandler<AppEnv> {
     c.req.raw = new Request(raw, {
       body: handOn(c, read.bytes),
       headers,
-      signal: raw.signal,
+      signal: withCancel(c, raw.signal),
       duplex: "half",
     } as RequestInit);
     return next();
@@ -194,7 +195,7 @@ async function streamThrough(c: Context<AppEnv>, next: () => Promise<void>, ms: 
     stalled = true;
     return pausedFor(ms);
   });
-  c.req.raw = new Request(raw, { body, duplex: "half", signal: raw.signal } as RequestInit);
+  c.req.raw = new Request(raw, { body, duplex: "half", signal: withCancel(c, raw.signal) } as RequestInit);
   await next();
   if (stalled) closeAfter(c.res);
 }

@@ -14,6 +14,7 @@ import type { Tracing } from "../observe/tracing.ts";
 import { scanUsage } from "../observe/usage.ts";
 import type { AccessRecord, AppEnv, RequestScope } from "../types.ts";
 import { upstreamBrokeOff } from "../upstream/network-error.ts";
+import { isDashboardRead } from "./dashboard-read.ts";
 import { assembleRecord } from "./request-record.ts";
 import { requestTimeoutSeconds } from "./request-timeout.ts";
 import { type Ending, isStreamedType, meter, servedBy } from "./stream-meter.ts";
@@ -72,6 +73,7 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
         method: c.req.method,
         route,
         dialect: dialectOf(route),
+        ...(isDashboardRead(raw) ? { dashboard: true } : {}),
         at: new Date().toISOString(),
       });
     // Bun.serve cuts a connection idle for `idleTimeout` seconds, and a request waiting on a model load
@@ -97,7 +99,11 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
     const res = c.res;
     const contentType = res.headers.get("content-type");
     if (res.body && isStreamedType(contentType)) {
-      c.res = meter(c, res, { ...opts, startedAt: scope.startedAt, probe: scope.probe }, ended);
+      // A cancelled stream ends as a stopped one does: with an error frame giving the reason.
+      const cancelled = c.get("cancelled");
+      const stop =
+        cancelled && opts.stop ? AbortSignal.any([opts.stop, cancelled]) : (cancelled ?? opts.stop);
+      c.res = meter(c, res, { ...opts, stop, startedAt: scope.startedAt, probe: scope.probe }, ended);
       return;
     }
     if (res.body && res.status === 200 && wantsUsage(scope.probe, route, contentType)) {

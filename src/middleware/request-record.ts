@@ -8,6 +8,7 @@ import { CLIENT_CLOSED } from "../http/error-handler.ts";
 import type { Logger } from "../log.ts";
 import type { RequestProbe } from "../observe/probe.ts";
 import type { AccessRecord, AppEnv, Outcome, RequestScope } from "../types.ts";
+import { isDashboardRead } from "./dashboard-read.ts";
 import { publishRecord } from "./record-events.ts";
 import type { RequestContextOptions } from "./request-context.ts";
 import { type Ending, isStreamedType } from "./stream-meter.ts";
@@ -52,6 +53,7 @@ export function assembleRecord(
     bytes: end.bytes,
     ttfbMs: end.ttfbMs,
   };
+  if (isDashboardRead(c.req.raw)) record.dashboard = true;
   const requested = c.get("requestedModel");
   if (requested !== undefined && requested !== record.model) record.requestedModel = clip(requested);
   addTurnFacts(record, probe, scope.startedAt, isStreamedType(c.res.headers.get("content-type")));
@@ -88,7 +90,8 @@ function clip(text: string): string {
 
 /** The one line per request: method, path, status, model, tokens, duration, bytes, TTFB and TTFT. */
 function writeAccessLine(logger: Logger, r: AccessRecord): void {
-  logger[r.status >= 500 ? "warn" : "info"]("request", {
+  // The dashboard's polls (two lines every 2 s per open tab) would drown the traffic at info.
+  logger[r.dashboard ? "debug" : r.status >= 500 ? "warn" : "info"]("request", {
     method: r.method,
     path: r.path,
     status: r.status,

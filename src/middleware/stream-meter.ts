@@ -2,6 +2,7 @@
 // ended early, with the error frame in the body's own framing whenever it did.
 import type { Context } from "hono";
 import { ProxyError } from "../errors.ts";
+import { dialectOf } from "../http/dialect.ts";
 import type { RequestProbe } from "../observe/probe.ts";
 import { scanUsage } from "../observe/usage.ts";
 import { errorFrameFor } from "../streams/error-frames.ts";
@@ -36,7 +37,7 @@ export function meter(
   ended: (end: Ending) => void,
 ): Response {
   const contentType = res.headers.get("content-type");
-  const frame = errorFrameFor(contentType);
+  const frame = errorFrameFor(contentType, dialectOf(c.req.path.slice(opts.basePath.length) || "/"));
   let ttfbMs: number | undefined;
   let firstByteAt: number | undefined;
   let failure: ProxyError | undefined;

@@ -3,7 +3,16 @@
 // that falls behind is dropped, so a slow reader cannot slow a request or grow memory.
 
 export type ProxyEvent =
-  | { type: "request.started"; id: string; method: string; route: string; dialect: string; at: string }
+  | {
+      type: "request.started";
+      id: string;
+      method: string;
+      route: string;
+      dialect: string;
+      /** The dashboard's own read (x-dashboard: 1 on a GET). */
+      dashboard?: true;
+      at: string;
+    }
   | { type: "request.finished"; record: Readonly<Record<string, unknown>> }
   | {
       type: "pull.progress";

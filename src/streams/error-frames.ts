@@ -1,5 +1,6 @@
 // How each dialect says "this stream failed" once the status line has already gone out as 200.
-import { openAIErrorObject } from "../errors.ts";
+import { anthropicErrorBody, openAIErrorObject } from "../errors.ts";
+import type { Dialect } from "../types.ts";
 
 const encoder = new TextEncoder();
 
@@ -20,10 +21,19 @@ export function sseErrorEvent(message: string, status = 500): string {
  */
 export function errorFrameFor(
   contentType: string | null,
+  dialect?: Dialect,
 ): ((message: string, after?: Uint8Array) => Uint8Array) | null {
   if (!contentType) return null;
   if (contentType.includes("application/x-ndjson"))
     return (message, after) => withBreak(ndjsonErrorLine(message), after, 1);
+  // Anthropic's SDKs ignore an unnamed event: theirs is `event: error` (a stopped stream would look finished).
+  if (contentType.includes("text/event-stream") && dialect === "anthropic")
+    return (message, after) =>
+      withBreak(
+        encoder.encode(`event: error\ndata: ${JSON.stringify(anthropicErrorBody(message, 500))}\n\n`),
+        after,
+        2,
+      );
   if (contentType.includes("text/event-stream"))
     return (message, after) => withBreak(encoder.encode(sseErrorEvent(message)), after, 2);
   return null;

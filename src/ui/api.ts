@@ -27,6 +27,8 @@ export async function api(path: string, init: RequestInit = {}): Promise<Respons
   const key = token.get();
   if (key) headers.set("authorization", `Bearer ${key}`);
   if (init.body && !headers.has("content-type")) headers.set("content-type", "application/json");
+  // Its reads are polls, logged by the proxy at debug (src/middleware/dashboard-read.ts); actions stay at info.
+  if ((init.method ?? "GET") === "GET") headers.set("x-dashboard", "1");
   const res = await fetch(`${basePath}${path}`, { ...init, headers });
   if (res.status === 401) authEvents.dispatchEvent(new Event("needed"));
   return res;

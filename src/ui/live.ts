@@ -6,6 +6,24 @@ import { type ProxyEvent, sseEvents } from "./sse.ts";
 
 export type { ProxyEvent };
 
+/** One server of the fleet as /health's `upstreams.servers` lists it. */
+export interface FleetServer {
+  name: string;
+  url: string;
+  state: "up" | "down" | "unknown";
+  breaker: string;
+  version: string | null;
+  /** How many models it has installed; null before its first model list. */
+  models: number | null;
+  loaded: string[];
+  inFlight: number;
+  maxConcurrent: number | null;
+  weight: number;
+  latencyMs: number | null;
+  checkedAt: string | null;
+  error?: string;
+}
+
 export interface Health {
   status: string;
   version: string;
@@ -24,6 +42,8 @@ export interface Health {
     loaded: Array<{ name: string }> | null;
     pulling: Array<{ model: string; percent?: number }> | null;
   };
+  /** The fleet (absent from proxies before it): every server, and requests waiting for one with room. */
+  upstreams?: { queued: number; servers: FleetServer[] };
 }
 
 export interface LiveState {
@@ -81,7 +101,7 @@ export function createLive() {
     try {
       const res = await api("/metrics");
       if (!res.ok) throw await errorOf(res);
-      const sample = sampleOf(await res.text(), Date.now());
+      const sample = sampleOf(await res.text(), Date.now(), state.events ? 2 : 1);
       const points = state.last ? [...state.points, pointBetween(state.last, sample)] : state.points;
       const kept = points.filter((p) => p.at > sample.at - KEEP_MS);
       update({ last: sample, points: kept, metricsError: null });

@@ -15,6 +15,10 @@ export interface Sample {
   ttftSum: number;
   ttftCount: number;
   inFlight: number;
+  /** Requests waiting for a fleet server with room; null from a proxy without the fleet metrics. */
+  queued: number | null;
+  queueWaitSum: number;
+  queueWaitCount: number;
   memory: number | null;
   /** Requests each agent took part in since start, by how they ended. */
   agentRuns: Record<string, { total: number; failed: number }>;
@@ -30,6 +34,9 @@ export interface Point {
   /** Mean time to first token of the streamed answers in the interval; null when there were none. */
   ttftMs: number | null;
   inFlight: number;
+  queued: number | null;
+  /** Mean wait of the requests that left the queue in the interval; null when none did. */
+  queueWaitMs: number | null;
 }
 
 interface Series {
@@ -51,11 +58,13 @@ export function parseMetrics(text: string): Series[] {
   return out;
 }
 
-export function sampleOf(text: string, at: number): Sample {
+/** `own`: this tab's requests in flight while /metrics is read (the read itself, its event stream). */
+export function sampleOf(text: string, at: number, own = 1): Sample {
   const series = parseMetrics(text);
   const sum = (name: string, keep: (labels: Record<string, string>) => boolean = () => true) =>
     series.filter((s) => s.name === name && keep(s.labels)).reduce((a, s) => a + s.value, 0);
   const memory = series.find((s) => s.name === "process_resident_memory_bytes");
+  const queued = series.find((s) => s.name === "proxy_fleet_queue_length");
   const agentRuns: Sample["agentRuns"] = {};
   for (const s of series) {
     if (s.name !== "proxy_agent_runs_total" || !s.labels.agent) continue;
@@ -77,8 +86,11 @@ export function sampleOf(text: string, at: number): Sample {
     outputTokens: sum("gen_ai_client_token_usage_sum", (l) => l.gen_ai_token_type === "output"),
     ttftSum: sum("gen_ai_server_time_to_first_token_seconds_sum"),
     ttftCount: sum("gen_ai_server_time_to_first_token_seconds_count"),
-    // The poll that reads the gauge is itself in flight.
-    inFlight: Math.max(0, sum("proxy_requests_in_flight") - 1),
+    // The poll that reads the gauge is itself in flight, and so is the tab's open /events stream.
+    inFlight: Math.max(0, sum("proxy_requests_in_flight") - own),
+    queued: queued ? queued.value : null,
+    queueWaitSum: sum("proxy_fleet_queue_wait_seconds_sum"),
+    queueWaitCount: sum("proxy_fleet_queue_wait_seconds_count"),
     memory: memory ? memory.value : null,
     agentRuns,
   };
@@ -90,6 +102,7 @@ export function pointBetween(a: Sample, b: Sample): Point {
   const delta = (x: number, y: number) => Math.max(0, y - x);
   const streams = delta(a.ttfbCount, b.ttfbCount);
   const firstTokens = delta(a.ttftCount, b.ttftCount);
+  const dequeued = delta(a.queueWaitCount, b.queueWaitCount);
   return {
     at: b.at,
     requestsPerSecond: delta(a.requests, b.requests) / seconds,
@@ -98,5 +111,7 @@ export function pointBetween(a: Sample, b: Sample): Point {
     outputTokensPerSecond: delta(a.outputTokens, b.outputTokens) / seconds,
     ttftMs: firstTokens > 0 ? (delta(a.ttftSum, b.ttftSum) / firstTokens) * 1000 : null,
     inFlight: b.inFlight,
+    queued: b.queued,
+    queueWaitMs: dequeued > 0 ? (delta(a.queueWaitSum, b.queueWaitSum) / dequeued) * 1000 : null,
   };
 }

@@ -18,6 +18,8 @@ export interface RequestRecord {
   ttfbMs?: number;
   durationMs?: number;
   error?: string;
+  /** Set by the proxy on the dashboard's own reads. */
+  dashboard?: boolean;
   [field: string]: unknown;
 }
 
@@ -28,22 +30,13 @@ export interface RequestRow {
   record: RequestRecord;
 }
 
-/** What the dashboard itself reads over and over: hidden from the tail unless asked for. */
-const DASHBOARD_READS = new Set([
-  "/metrics",
-  "/health",
-  "/models",
-  "/events",
-  "/plugins",
-  "/api/tags",
-  "/api/ps",
-  "/config",
-]);
-
-export function isDashboardRead(r: Pick<RequestRecord, "method" | "route">): boolean {
-  return (
-    r.method === "GET" && (DASHBOARD_READS.has(r.route) || r.route === "/ui" || r.route.startsWith("/ui/"))
-  );
+/**
+ * What the dashboard itself reads over and over: its GETs carry `x-dashboard: 1`, and the proxy marks
+ * their records `dashboard: true` (another client's `GET /api/tags` stays in the tail). Its page
+ * and assets are opened by the browser, which cannot add the header.
+ */
+export function isDashboardRead(r: Pick<RequestRecord, "method" | "route" | "dashboard">): boolean {
+  return r.dashboard === true || (r.method === "GET" && (r.route === "/ui" || r.route.startsWith("/ui/")));
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Browser, Page } from "puppeteer-core";
 import { createFromOptions } from "../../src/auth/index.ts";
 import { chromiumPath, launchBrowser, watchConsole } from "../helpers/browser.ts";
 import { type FakeOllama, startFakeOllama } from "../helpers/fake-ollama.ts";
-import { eventually, startProxy, type TestProxy } from "../helpers/proxy.ts";
+import { accessLines, eventually, startProxy, type TestProxy } from "../helpers/proxy.ts";
 
 const executable = chromiumPath();
 /** Screenshots of each page, for a person to look at (not committed). */
@@ -237,6 +237,10 @@ describe.skipIf(!executable)("the dashboard in a browser", () => {
       await open("keys", "[data-testid=keys-off]");
       expect(await textOf("main")).toContain("AUTH=off");
       expect(problems).toEqual([]);
+      // The tab has polled /metrics and /health all along: at debug, none of it at info.
+      const polls = accessLines(proxy).filter((l) => /\/(metrics|health|api\/tags)$/.test(String(l.path)));
+      expect(polls.filter((l) => l.level === "debug").length).toBeGreaterThan(5);
+      expect(polls.filter((l) => l.level !== "debug")).toEqual([]);
     },
     TIMEOUT,
   );
@@ -284,6 +288,101 @@ describe.skipIf(!executable)("the dashboard in a browser", () => {
       await eventually("the filter applied", async () => !(await page.$(row)));
       await shot("requests");
       expect(problems).toEqual([]);
+    },
+    TIMEOUT,
+  );
+
+  test(
+    "a running chat has a Cancel button in the tail: its client gets the error line, the upstream call ends",
+    async () => {
+      // A fresh page: the previous test left a filter that matches nothing.
+      await page.goto("about:blank");
+      await open("requests", "[data-testid=requests]");
+      const answer = fetch(`${proxy.url}${base}/api/chat`, {
+        method: "POST",
+        headers: { "x-request-id": "browser-cancel", "x-fake-chunks": "60", "x-fake-chunk-delay-ms": "100" },
+        body: JSON.stringify({ model: "llama3.2", messages: [{ role: "user", content: "a long one" }] }),
+      }).then((r) => r.text());
+      const button = "[data-request=browser-cancel] [data-col=status] button";
+      await page.waitForSelector(button, { timeout: 10_000 });
+      await page.click(button);
+      const text = await answer;
+      expect(text.trim().split("\n").at(-1)).toBe(
+        '{"error":"the request browser-cancel was cancelled from the dashboard"}',
+      );
+      await eventually("the upstream chat aborted", () => fake.requestsTo("/api/chat").at(-1)?.aborted, 5000);
+      await eventually(
+        "the row finished",
+        async () =>
+          (await textIn(page, "[data-request=browser-cancel] [data-col=status]")).includes("200 error"),
+        5000,
+      );
+      expect(problems).toEqual([]);
+    },
+    TIMEOUT,
+  );
+
+  test(
+    "with CAPTURE_BODIES on, a request's detail shows both bodies with its secrets redacted; off, it says how to turn them on",
+    async () => {
+      const capturing = await startProxy({
+        upstreamUrl: fake.url,
+        waitForAgents: false,
+        settings: { captureBodies: true },
+      });
+      const tab = await browser.newPage();
+      const failures = watchConsole(tab, () => false);
+      try {
+        await tab.goto(`${capturing.url}/ui#/requests`);
+        await tab.waitForSelector("[data-testid=requests]", { timeout: 10_000 });
+        await fetch(`${capturing.url}/api/chat`, {
+          method: "POST",
+          headers: { authorization: "Bearer sk-browser-secret", "x-request-id": "captured-1" },
+          body: JSON.stringify({
+            model: "llama3.2",
+            messages: [{ role: "user", content: "fetch https://ann:pw-secret@example.com/data for me" }],
+            stream: false,
+          }),
+        }).then((r) => r.text());
+        const row = "[data-request=captured-1]";
+        await eventually(
+          "the finished row",
+          async () => (await textIn(tab, `${row} [data-col=status]`)).includes("200"),
+          5000,
+        );
+        await tab.click(row);
+        await tab.waitForSelector("[data-testid=capture-response]", { timeout: 5000 });
+        const shown = await textIn(tab, "[data-testid=capture]");
+        expect(await textIn(tab, "[data-testid=capture-request]")).toContain(
+          "fetch https://[redacted]@example.com/data for me",
+        );
+        expect(await textIn(tab, "[data-testid=capture-response]")).toContain('"done": true');
+        expect(shown).toContain("authorization: [redacted]");
+        expect(shown).not.toContain("sk-browser-secret");
+        expect(shown).not.toContain("pw-secret");
+        await tab.screenshot({ path: path.join(ARTIFACTS, "requests-capture.png") });
+        // The main proxy of these tests keeps no bodies: its detail view says so.
+        await tab.goto(`${proxy.url}${base}/ui#/requests`);
+        await tab.waitForSelector("[data-testid=requests]", { timeout: 10_000 });
+        await chat("not captured");
+        const post = "[data-testid=requests] tbody tr[data-request]";
+        await eventually(
+          "the chat's row",
+          async () =>
+            (await textIn(tab, post)).includes("POST /api/chat") && (await textIn(tab, post)).includes("200"),
+          5000,
+        );
+        await tab.click(post);
+        await eventually(
+          "the note",
+          async () => (await textIn(tab, "[data-testid=capture]")).includes("CAPTURE_BODIES=true"),
+          5000,
+        );
+        expect(failures).toEqual([]);
+      } finally {
+        await tab.close();
+        await capturing.stop();
+      }
     },
     TIMEOUT,
   );
@@ -382,6 +481,107 @@ describe.skipIf(!executable)("the dashboard in a browser", () => {
       } finally {
         await tab.close();
         await down.stop();
+      }
+    },
+    TIMEOUT,
+  );
+
+  test(
+    "with a fleet: every server on the overview with its state, in flight and the queue; models per server",
+    async () => {
+      const a = startFakeOllama({ models: [{ name: "llama3.2:latest", capabilities: ["completion"] }] });
+      const b = startFakeOllama({
+        models: [
+          { name: "llama3.2:latest", capabilities: ["completion"] },
+          { name: "qwen3:latest", capabilities: ["completion"] },
+        ],
+      });
+      const fleet = await startProxy({
+        upstreams: [
+          { name: "a", url: a.url },
+          { name: "b", url: b.url, maxConcurrent: 1 },
+          // Nothing listens on port 1: refused at once, so the server is down from the first poll.
+          { name: "gone", url: "http://127.0.0.1:1" },
+        ],
+        settings: { fleetPollMs: 60_000, fleetQueueWaitMs: 10_000 },
+        start: true,
+      });
+      const tab = await browser.newPage();
+      const failures = watchConsole(tab, () => false);
+      try {
+        await tab.setViewport({ width: 1200, height: 900 });
+        await tab.goto(`${fleet.url}/ui#/overview`);
+        await tab.waitForSelector("[data-testid=servers] [data-server=b][data-state=up]", {
+          timeout: 10_000,
+        });
+        expect(await attrOf(tab, "[data-testid=servers] [data-server=a]", "data-state")).toBe("up");
+        expect(await attrOf(tab, "[data-testid=servers] [data-server=gone]", "data-state")).toBe("down");
+        expect(await textIn(tab, "[data-testid=servers] [data-server=gone]")).toContain("refused");
+        expect(await textIn(tab, "[data-testid=servers] [data-server=b] [data-col=in-flight]")).toBe("0 / 1");
+        expect(await textIn(tab, "[data-figure=queue] .value")).toBe("0");
+        // b takes one qwen3 request at a time: a slow one holds it (longer than a /health poll), the next waits.
+        const ask = () =>
+          fetch(`${fleet.url}/api/chat`, {
+            method: "POST",
+            headers: { "x-fake-first-byte-delay-ms": "2500" },
+            body: JSON.stringify({
+              model: "qwen3",
+              messages: [{ role: "user", content: "hi" }],
+              stream: false,
+            }),
+          }).then((r) => r.status);
+        const first = ask();
+        await b.waitForRequest((r) => r.path === "/api/chat");
+        const second = ask();
+        await eventually(
+          "b busy and one request queued on the overview",
+          async () =>
+            (await textIn(tab, "[data-testid=servers] [data-server=b] [data-col=in-flight]")) === "1 / 1" &&
+            (await textIn(tab, "[data-figure=queue] .value")) === "1" &&
+            (await textIn(tab, "[data-testid=queued]")) === "1" &&
+            // Both chats, and nothing of the dashboard's own (its polls, its event stream).
+            (await textIn(tab, "[data-figure=inflight] .value")) === "2",
+          5000,
+        );
+        await tab.screenshot({ path: path.join(ARTIFACTS, "overview-fleet.png") });
+        expect(await Promise.all([first, second])).toEqual([200, 200]);
+        // The queued request waited about as long as the first held b.
+        await eventually(
+          "the queue's wait shown",
+          async () => /^\d\.\d s$/.test(await textIn(tab, "[data-figure=queue-wait] .value")),
+          8000,
+        );
+        await eventually(
+          "the queue empty again",
+          async () => (await textIn(tab, "[data-figure=queue] .value")) === "0",
+          5000,
+        );
+
+        await tab.goto(`${fleet.url}/ui#/models`);
+        await tab.waitForSelector("[data-testid=per-server] [data-server=gone]", { timeout: 10_000 });
+        expect(await textIn(tab, "[data-testid=per-server] [data-server=a] [data-col=installed]")).toBe("1");
+        expect(await textIn(tab, "[data-testid=per-server] [data-server=b] [data-col=installed]")).toBe("2");
+        // qwen3 answered on b: loaded there, and only there.
+        await tab.waitForSelector("[data-loaded='qwen3:latest'][data-upstream=b]", { timeout: 10_000 });
+        expect(await textIn(tab, "[data-testid=per-server] [data-server=b] [data-col=loaded]")).toBe(
+          "qwen3:latest",
+        );
+        const on = (model: string) =>
+          tab.$$eval(`[data-model='${model}'] [data-on]`, (els) => els.map((e) => e.textContent ?? ""));
+        expect(await on("llama3.2:latest")).toEqual(["a", "b"]);
+        expect(await on("qwen3:latest")).toEqual(["b · loaded"]);
+        await tab.screenshot({ path: path.join(ARTIFACTS, "models-fleet.png") });
+        // One server alone: what it has installed and loaded.
+        await tab.select("select[name=server]", "a");
+        await eventually("only a's models", async () => !(await tab.$("[data-model='qwen3:latest']")));
+        expect(await tab.$("[data-model='llama3.2:latest']")).not.toBeNull();
+        expect(await tab.$("[data-loaded='qwen3:latest']")).toBeNull();
+        expect(await textIn(tab, "main")).toContain("No model is loaded on a.");
+        expect(failures).toEqual([]);
+      } finally {
+        await tab.close();
+        await fleet.stop();
+        await Promise.all([a.stop(), b.stop()]);
       }
     },
     TIMEOUT,

@@ -33,6 +33,8 @@ describe("metrics", () => {
     const s = sampleOf(metrics(4, 0.2), 0);
     expect(s).toMatchObject({ requests: 4, errors: 2, inFlight: 2, memory: 1000 });
     expect(s.agentRuns).toEqual({ redact: { total: 4, failed: 1 } });
+    // With the tab's /events stream open, that is one more of its own.
+    expect(sampleOf(metrics(4, 0.2), 0, 2).inFlight).toBe(1);
   });
 
   test("two samples give rates and the mean first-byte time of the streams in between", () => {
@@ -44,6 +46,19 @@ describe("metrics", () => {
     expect(p.ttftMs).toBeCloseTo(200);
     // No stream in the interval: no time to show, rather than zero.
     expect(pointBetween(sampleOf(metrics(8, 0.6), 0), sampleOf(metrics(8, 0.6), 2000)).ttfbMs).toBeNull();
+  });
+
+  test("the fleet's queue: its length now, and the mean wait of the requests that left it in the interval", () => {
+    const fleet = (queued: number, waited: number, sum: number) =>
+      `proxy_fleet_queue_length ${queued}\nproxy_fleet_queue_wait_seconds_sum ${sum}\nproxy_fleet_queue_wait_seconds_count ${waited}\n`;
+    const p = pointBetween(sampleOf(fleet(1, 2, 0.5), 0), sampleOf(fleet(3, 4, 1.5), 2000));
+    expect(p.queued).toBe(3);
+    expect(p.queueWaitMs).toBeCloseTo(500);
+    expect(
+      pointBetween(sampleOf(fleet(0, 4, 1.5), 0), sampleOf(fleet(0, 4, 1.5), 1000)).queueWaitMs,
+    ).toBeNull();
+    // A proxy without the fleet metrics: unknown, not zero.
+    expect(sampleOf(metrics(1, 0.1), 0).queued).toBeNull();
   });
 
   test("a restarted proxy's counters never chart as negative rates", () => {
@@ -118,8 +133,11 @@ describe("the requests tail", () => {
   });
 
   test("the dashboard's own reads are told apart from clients' requests", () => {
-    expect(isDashboardRead({ method: "GET", route: "/metrics" })).toBe(true);
+    expect(isDashboardRead({ method: "GET", route: "/metrics", dashboard: true })).toBe(true);
     expect(isDashboardRead({ method: "GET", route: "/ui/assets/chunk-1.js" })).toBe(true);
+    // Another client's poll or model list is traffic like any other.
+    expect(isDashboardRead({ method: "GET", route: "/metrics" })).toBe(false);
+    expect(isDashboardRead({ method: "GET", route: "/api/tags" })).toBe(false);
     expect(isDashboardRead({ method: "POST", route: "/api/chat" })).toBe(false);
     expect(isDashboardRead({ method: "GET", route: "/v1/models" })).toBe(false);
   });

@@ -2,8 +2,9 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { getJson, send } from "../api.ts";
 import { bytes, relative } from "../format.ts";
-import { live } from "../live-hook.ts";
+import { live, useLive } from "../live-hook.ts";
 import { type Pulling, Pulls } from "./model-pulls.tsx";
+import { PerServer, serverNames } from "./per-server.tsx";
 
 interface Tag {
   name: string;
@@ -11,6 +12,8 @@ interface Tag {
   details?: { parameter_size?: string; quantization_level?: string; family?: string };
   alias_of?: string;
   preset_of?: string;
+  /** The fleet's servers that have it installed (a fleet of several). */
+  upstreams?: string[];
 }
 
 interface Running {
@@ -19,6 +22,8 @@ interface Running {
   size?: number;
   expires_at?: string;
   context_length?: number;
+  /** The fleet's server it runs on (a fleet of several). */
+  upstream?: string;
 }
 
 interface Status {
@@ -36,6 +41,8 @@ export function ModelsPage() {
   const [data, setData] = useState<Data | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [server, setServer] = useState("");
+  const fleet = useLive().health?.upstreams?.servers;
 
   const load = async () => {
     try {
@@ -83,6 +90,13 @@ export function ModelsPage() {
     void act(`delete ${model}`, () => send("DELETE", "/api/delete", { model }));
   };
 
+  const servers = serverNames(fleet, data?.tags ?? [], data?.ps ?? []);
+  const onServer = (names: string[] | undefined) => !server || (names ?? []).includes(server);
+  const loaded = (data?.ps ?? []).filter((m) => onServer(m.upstream ? [m.upstream] : undefined));
+  const installed = (data?.tags ?? []).filter((m) => onServer(m.upstreams));
+  const loadedOn = (model: string, name: string) =>
+    (data?.ps ?? []).some((m) => m.name === model && m.upstream === name);
+
   return (
     <div>
       {error && <p class="error">{error}</p>}
@@ -92,12 +106,23 @@ export function ModelsPage() {
         </p>
       )}
       <Pulls pulling={data?.status?.pulling ?? []} onFinished={() => void load()} />
+      {servers.length > 1 && data && (
+        <PerServer
+          servers={servers}
+          tags={data.tags}
+          ps={data.ps}
+          fleet={fleet}
+          chosen={server}
+          onChoose={setServer}
+        />
+      )}
       <h2>Loaded</h2>
-      {data?.ps.length ? (
+      {loaded.length ? (
         <table data-testid="loaded">
           <thead>
             <tr>
               <th>Model</th>
+              {servers.length > 1 && <th>Server</th>}
               <th>VRAM</th>
               <th>Context</th>
               <th>Unloads</th>
@@ -105,9 +130,10 @@ export function ModelsPage() {
             </tr>
           </thead>
           <tbody>
-            {data.ps.map((m) => (
-              <tr key={m.name} data-loaded={m.name}>
+            {loaded.map((m) => (
+              <tr key={`${m.name} ${m.upstream ?? ""}`} data-loaded={m.name} data-upstream={m.upstream}>
                 <td>{m.name}</td>
+                {servers.length > 1 && <td>{m.upstream ?? "–"}</td>}
                 <td>{bytes(m.size_vram)}</td>
                 <td>{m.context_length ?? "–"}</td>
                 <td>{relative(m.expires_at)}</td>
@@ -121,13 +147,16 @@ export function ModelsPage() {
           </tbody>
         </table>
       ) : (
-        <p class="muted">{data ? "No model is loaded." : error ? "–" : "Loading…"}</p>
+        <p class="muted">
+          {data ? `No model is loaded${server ? ` on ${server}` : ""}.` : error ? "–" : "Loading…"}
+        </p>
       )}
       <h2>Installed, aliases and presets</h2>
       <table data-testid="installed">
         <thead>
           <tr>
             <th>Name</th>
+            {servers.length > 1 && <th>Servers</th>}
             <th>Size</th>
             <th>Parameters</th>
             <th>Quantization</th>
@@ -135,12 +164,27 @@ export function ModelsPage() {
           </tr>
         </thead>
         <tbody>
-          {(data?.tags ?? []).map((m) => (
+          {installed.map((m) => (
             <tr key={m.name} data-model={m.name}>
               <td>
                 {m.name} {m.alias_of && <span class="badge">alias of {m.alias_of}</span>}
                 {m.preset_of && <span class="badge">preset of {m.preset_of}</span>}
               </td>
+              {servers.length > 1 && (
+                <td data-col="servers">
+                  {(m.upstreams ?? []).map((name) => (
+                    <span
+                      key={name}
+                      class={`badge${loadedOn(m.name, name) ? " ok" : ""}`}
+                      data-on={name}
+                      title={loadedOn(m.name, name) ? `loaded on ${name}` : `installed on ${name}`}
+                    >
+                      {name}
+                      {loadedOn(m.name, name) ? " · loaded" : ""}
+                    </span>
+                  ))}
+                </td>
+              )}
               <td>{bytes(m.size)}</td>
               <td>{m.details?.parameter_size ?? "–"}</td>
               <td>{m.details?.quantization_level ?? "–"}</td>

@@ -4,6 +4,7 @@ import { bytes, duration, rate } from "../format.ts";
 import { type Health, POLL_CHOICES } from "../live.ts";
 import { live, useLive } from "../live-hook.ts";
 import type { Point } from "../metrics.ts";
+import { Servers } from "./servers.tsx";
 
 function Figure(props: { id: string; title: string; value: string; values: Array<number | null> }) {
   return (
@@ -60,6 +61,10 @@ export function OverviewPage() {
           <span class="badge bad">{s.healthError ?? "checking…"}</span>
         )}
       </section>
+      {/* A fleet of one is the health line above; the table is for several servers. */}
+      {h?.upstreams && h.upstreams.servers.length > 1 && (
+        <Servers servers={h.upstreams.servers} queued={h.upstreams.queued} />
+      )}
       {s.metricsError && <p class="error">/metrics: {s.metricsError}</p>}
       <div class="figures">
         <Figure
@@ -107,6 +112,22 @@ export function OverviewPage() {
           value={String(s.last?.inFlight ?? "–")}
           values={p.map((x) => x.inFlight)}
         />
+        {s.last?.queued != null && (
+          <Figure
+            id="queue"
+            title="waiting in the queue"
+            value={String(s.last.queued)}
+            values={p.map((x) => x.queued)}
+          />
+        )}
+        {s.last?.queued != null && (
+          <Figure
+            id="queue-wait"
+            title="time waited in the queue"
+            value={duration(lastOf(p, (x) => x.queueWaitMs))}
+            values={p.map((x) => x.queueWaitMs)}
+          />
+        )}
       </div>
       <p class="muted" data-testid="totals">
         {s.last

@@ -1,8 +1,10 @@
 // Requests: a live tail of GET /events (one row per request, filters, a detail view) and the other events; without /events it says so.
 import { useState } from "hono/jsx/dom";
+import { send } from "../api.ts";
 import { duration } from "../format.ts";
 import { useLive } from "../live-hook.ts";
 import { isDashboardRead, type RequestRow } from "../requests-log.ts";
+import { CaptureView } from "./capture.tsx";
 
 const tokens = (r: RequestRow["record"]) =>
   r.inputTokens === undefined && r.outputTokens === undefined
@@ -11,6 +13,34 @@ const tokens = (r: RequestRow["record"]) =>
 
 const matches = (row: RequestRow, filter: string) =>
   !filter || JSON.stringify(row.record).toLowerCase().includes(filter.toLowerCase());
+
+/** A running POST (a chat, a generation, a pull) can be cancelled: its client gets an error saying so. */
+function CancelButton({ id, method }: { id: string; method: string }) {
+  const [state, setState] = useState<string | null>(null);
+  if (method !== "POST") return <>running</>;
+  const cancel = async (e: Event) => {
+    e.stopPropagation();
+    setState("cancelling…");
+    try {
+      await send("POST", `/ui/requests/${encodeURIComponent(id)}/cancel`, {});
+      setState("cancelled");
+    } catch (err) {
+      setState((err as Error).message);
+    }
+  };
+  return (
+    <>
+      running{" "}
+      {state ? (
+        <span class="muted">{state}</span>
+      ) : (
+        <button type="button" class="danger" onClick={cancel}>
+          Cancel
+        </button>
+      )}
+    </>
+  );
+}
 
 function Row({ row, open, onToggle }: { row: RequestRow; open: boolean; onToggle: () => void }) {
   const r = row.record;
@@ -26,7 +56,13 @@ function Row({ row, open, onToggle }: { row: RequestRow; open: boolean; onToggle
         <td>{r.agents?.length ? r.agents.map((a) => `/${a}`).join(" ") : "–"}</td>
         <td>{r.upstream ?? "–"}</td>
         <td>{r.key ?? "–"}</td>
-        <td>{row.running ? "running" : `${r.status ?? "?"} ${r.outcome ?? ""}`}</td>
+        <td data-col="status">
+          {row.running ? (
+            <CancelButton id={r.id} method={r.method} />
+          ) : (
+            `${r.status ?? "?"} ${r.outcome ?? ""}`
+          )}
+        </td>
         <td data-col="tokens">{tokens(r)}</td>
         <td data-col="ttft">{duration(r.ttftMs)}</td>
         <td data-col="duration">{row.running ? "…" : duration(r.durationMs)}</td>
@@ -35,6 +71,7 @@ function Row({ row, open, onToggle }: { row: RequestRow; open: boolean; onToggle
         <tr>
           <td colSpan={10}>
             <pre data-testid="request-detail">{JSON.stringify(r, null, 2)}</pre>
+            {r.method !== "GET" && <CaptureView id={r.id} running={row.running} />}
           </td>
         </tr>
       )}
