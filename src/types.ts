@@ -8,6 +8,8 @@ import type { TurnAccess } from "./pipeline/turn.ts";
 export interface RequestScope {
   readonly id: string;
   readonly startedAt: number;
+  /** The path under the base path, worked out once for the record, the span and error frames. */
+  readonly route: string;
   /** Bound to the request id: every line about this request carries it. */
   readonly logger: Logger;
   /**

@@ -2,6 +2,7 @@
 // the rest (models, agents, tokens) through the access object the chat pipeline is handed.
 import type { Context, MiddlewareHandler } from "hono";
 import { ProxyError } from "../errors.ts";
+import { routeOf } from "../http/dialect-errors.ts";
 import type { AccessRecord, AppEnv } from "../types.ts";
 import { readCredential } from "./credentials.ts";
 import { embedTokens, isEmbedRoute } from "./embed-usage.ts";
@@ -33,7 +34,7 @@ export function authMiddleware(opts: AuthMiddlewareOptions): MiddlewareHandler<A
   let keysLoaded = false;
   return async function authKeysMiddleware(c, next) {
     const path = c.req.path;
-    const route = path.startsWith(opts.basePath) ? path.slice(opts.basePath.length) || "/" : path;
+    const route = routeOf(path, opts.basePath);
     const method = c.req.method;
     const right = rightFor(method, route);
     if (right === "none") return next();

@@ -57,6 +57,7 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
     const scope: RequestScope = {
       id,
       startedAt: performance.now(),
+      route,
       logger: opts.logger.child({ requestId: id }),
       onEnd: (fn) => {
         onEnds ??= [];

@@ -33,7 +33,7 @@ export function assembleRecord(
   else if (c.error) [outcome, error] = ["error", c.error.message];
   else if (status >= 500) outcome = "error";
   const path = c.req.path;
-  const route = path.slice(opts.basePath.length) || "/";
+  const route = scope.route;
   const probe = scope.probe;
   probe.settle();
   const record: AccessRecord = {

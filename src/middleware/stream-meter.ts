@@ -12,7 +12,6 @@ import type { AppEnv } from "../types.ts";
 import { upstreamBrokeOff, upstreamEndedEarly } from "../upstream/network-error.ts";
 
 export interface MeterOptions {
-  basePath: string;
   /** Named in the error frame when a relayed upstream body breaks off. */
   upstreamUrl: string;
   /** A fleet: the address of the server that served the request (its name reported with c.set("upstream")). */
@@ -37,7 +36,7 @@ export function meter(
   ended: (end: Ending) => void,
 ): Response {
   const contentType = res.headers.get("content-type");
-  const frame = errorFrameFor(contentType, dialectOf(c.req.path.slice(opts.basePath.length) || "/"));
+  const frame = errorFrameFor(contentType, dialectOf(c.get("request").route));
   let ttfbMs: number | undefined;
   let firstByteAt: number | undefined;
   let failure: ProxyError | undefined;
@@ -76,7 +75,7 @@ function endCheck(
   opts: MeterOptions,
 ): ((lastLine: Uint8Array | null) => unknown) | undefined {
   if (res.status !== 200 || !contentType?.includes("ndjson")) return undefined;
-  const route = c.req.path.slice(opts.basePath.length);
+  const route = c.get("request").route;
   const complete = streamEndCheck(route);
   if (!complete) return undefined;
   // Only an answer relayed unread still needs its counts: the parsed paths reported them already.

@@ -1,4 +1,5 @@
 // Remembers just enough of a relayed NDJSON body to read its last line once it ends: O(1) per chunk.
+import { concatBytes } from "./concat-bytes.ts";
 
 /** A final line longer than this (a huge `context` array) is not checked rather than kept whole. */
 const MAX_KEPT_BYTES = 8 * 1024 * 1024;
@@ -36,7 +37,7 @@ export class LastLineKeeper {
   lastLine(): Uint8Array | null {
     if (this.overflowed) return null;
     if (this.kept === 0) return new Uint8Array(0);
-    const bytes = this.chunks.length === 1 ? (this.chunks[0] as Uint8Array) : concat(this.chunks, this.kept);
+    const bytes = concatBytes(this.chunks, this.kept);
     let end = bytes.byteLength;
     while (end > 0 && isSpace(bytes[end - 1] as number)) end--;
     const start = bytes.lastIndexOf(NEWLINE, end - 1) + 1;
@@ -52,14 +53,4 @@ function isBlank(chunk: Uint8Array): boolean {
 
 function isSpace(byte: number): boolean {
   return byte === NEWLINE || byte === 13 || byte === 32 || byte === 9;
-}
-
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
 }
