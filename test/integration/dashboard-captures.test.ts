@@ -2,7 +2,7 @@
 // keeps its bodies, cut at a limit, secrets redacted, in a buffer bounded in bytes (oldest out first).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rightFor } from "../../src/auth/routes-policy.ts";
-import type { Capture } from "../../src/features/ui/captures.ts";
+import type { Capture } from "../../src/wire/capture.ts";
 import { type FakeOllama, startFakeOllama } from "../helpers/fake-ollama.ts";
 import { eventually, startProxy, type TestProxy } from "../helpers/proxy.ts";
 

@@ -2,25 +2,8 @@
 // secrets redacted, each body cut at CAPTURE_BODY_BYTES, the oldest let go past CAPTURE_BUFFER_BYTES.
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../types.ts";
+import type { Capture } from "../../wire/capture.ts";
 import { redactHeaders, redactText } from "./redact.ts";
-
-export interface Capture {
-  id: string;
-  at: string;
-  method: string;
-  /** The URL with credentials and secret query values redacted. */
-  url: string;
-  requestHeaders: Record<string, string>;
-  requestBody: string;
-  /** The body's whole size; `requestBody` holds at most the limit of it. */
-  requestBytes: number;
-  status?: number;
-  responseHeaders?: Record<string, string>;
-  responseBody: string;
-  responseBytes: number;
-  /** Either body was cut at the limit. */
-  truncated: boolean;
-}
 
 export interface CaptureLimits {
   enabled: boolean;

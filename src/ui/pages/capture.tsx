@@ -1,19 +1,8 @@
 // A request's captured bodies in the Requests detail view (GET /ui/captures/:id, when CAPTURE_BODIES is on).
 import { useEffect, useState } from "hono/jsx/dom";
+import type { Capture } from "../../wire/capture.ts";
 import { getJson } from "../api.ts";
 import { bytes } from "../format.ts";
-
-interface Capture {
-  url: string;
-  requestHeaders: Record<string, string>;
-  requestBody: string;
-  requestBytes: number;
-  status?: number;
-  responseHeaders?: Record<string, string>;
-  responseBody: string;
-  responseBytes: number;
-  truncated: boolean;
-}
 
 /** JSON bodies pretty-printed; NDJSON, SSE and anything cut short shown as they are. */
 const shown = (text: string) => {
