@@ -110,7 +110,8 @@ test("a key without its own rpm and models gets the file's; a key's own values w
   expect(
     proxy.logs.some((l) => l.msg === "config reloaded" && String(l.applied).includes("key-defaults")),
   ).toBe(true);
-});
+  // Up to 10 s waiting for a fresh minute, then a few seconds of requests and reloads.
+}, 20_000);
 
 test("a key-defaults map the proxy cannot use is refused at reload, naming the field; the old one stays", async () => {
   const admin = (
