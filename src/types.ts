@@ -110,5 +110,7 @@ export interface AppEnv {
     upstream: string | undefined;
     /** Aborts when an operator cancels the request (src/middleware/running-requests.ts): its reason is the error. */
     cancelled: AbortSignal | undefined;
+    /** Aborts when the client leaves or the request is cancelled; read with http/request-body.ts requestSignal. */
+    signal: AbortSignal | undefined;
   };
 }

@@ -2,6 +2,7 @@
 import type { Context } from "hono";
 import type { TurnInput, TurnResult } from "../pipeline/turn.ts";
 import type { AppEnv } from "../types.ts";
+import { requestSignal } from "./request-body.ts";
 
 /** The request-bound part of a TurnInput: headers passed upstream, the abort signal, the logger, the probe, the key's access, where the fleet's choice goes. */
 export function requestParts(
@@ -10,7 +11,7 @@ export function requestParts(
   const scope = c.get("request");
   return {
     headers: c.req.raw.headers,
-    signal: c.req.raw.signal,
+    signal: requestSignal(c),
     logger: scope.logger,
     probe: scope.probe,
     access: c.get("access"),

@@ -1,14 +1,15 @@
 // Takes in every request body the proxy parses, once, within a size limit and a time limit: 413 past
-// the limit, 408 when the client stops sending, and the bytes handed on as one buffer, so every
-// reader and forwarder after this sees a complete body of bounded size.
+// the limit, 408 when the client stops sending, and the bytes handed on as one buffer in the context
+// (http/request-body.ts gives them out), so every reader and forwarder after this sees a complete
+// body of bounded size.
 import type { Context, MiddlewareHandler } from "hono";
 import { isAbortError } from "../abort.ts";
 import { ProxyError } from "../errors.ts";
 import { errorResponseFor, routeOf } from "../http/dialect-errors.ts";
+import { requestSignal } from "../http/request-body.ts";
 import { concatBytes } from "../streams/concat-bytes.ts";
 import { stallGuard } from "../streams/stall-guard.ts";
 import type { AppEnv } from "../types.ts";
-import { withCancel } from "./running-requests.ts";
 
 export interface BodyIntakeOptions {
   /** Bytes for model input: chat, generate, embed and every /v1 route (images ride in them). */
@@ -87,21 +88,8 @@ export function bodyIntake(opts: BodyIntakeOptions): MiddlewareHandler<AppEnv> {
     }
     if (read.kind === "too-large") return refuse(c, route, tooLarge(limit));
     if (read.kind === "late") return closeAfter(refuse(c, route, read.error));
-    let headers = raw.headers;
-    if (chunked) {
-      headers = new Headers(raw.headers);
-      headers.delete("transfer-encoding");
-      headers.set("content-length", String(read.bytes.byteLength));
-    }
-    // Parsing routes take the bytes (http/request-body.ts); forwarders read the Request. The signal
-    // is passed on so that a client going away still aborts what the route started.
+    // Parsing routes take the bytes as text, forwarders as a Request (http/request-body.ts).
     c.set("bodyBytes", read.bytes);
-    c.req.raw = new Request(raw, {
-      body: handOn(c, read.bytes),
-      headers,
-      signal: withCancel(c, raw.signal),
-      duplex: "half",
-    } as RequestInit);
     return next();
   };
 }
@@ -110,23 +98,6 @@ type Read =
   | { kind: "bytes"; bytes: Uint8Array }
   | { kind: "too-large" }
   | { kind: "late"; error: ProxyError };
-
-/**
- * The Request's body: a small one as a Blob (Bun takes a Blob's bytes as they are, where it would
- * copy a Uint8Array). A large one as a stream that takes the bytes from the context only when read,
- * so once a parsing route has taken them nothing holds a 50 MB body but the route's own text.
- */
-function handOn(c: Context<AppEnv>, bytes: Uint8Array): Blob | ReadableStream<Uint8Array> {
-  if (bytes.byteLength <= SMALL_BODY) return new Blob([bytes]);
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const left = c.get("bodyBytes");
-      c.set("bodyBytes", undefined);
-      if (left) controller.enqueue(left);
-      controller.close();
-    },
-  });
-}
 
 /** One native read, or "late" when the whole body has not arrived within `ms` (0 = never). */
 async function readSmall(raw: Request, declared: number, ms: number): Promise<Read> {
@@ -195,7 +166,9 @@ async function streamThrough(c: Context<AppEnv>, next: () => Promise<void>, ms: 
     stalled = true;
     return pausedFor(ms);
   });
-  c.req.raw = new Request(raw, { body, duplex: "half", signal: withCancel(c, raw.signal) } as RequestInit);
+  c.req.raw = new Request(raw, { body, duplex: "half", signal: requestSignal(c) } as RequestInit);
+  // The new Request's signal follows the one it was given: forwarding it needs no other Request.
+  c.set("signal", c.req.raw.signal);
   await next();
   if (stalled) closeAfter(c.res);
 }

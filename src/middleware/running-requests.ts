@@ -1,24 +1,8 @@
 // Requests running now that an operator may cancel by id (the dashboard's Cancel): each POST gets a
 // signal that aborts when its client leaves or when it is cancelled, with the reason the client is told.
-import type { Context, MiddlewareHandler } from "hono";
+import type { MiddlewareHandler } from "hono";
 import { ProxyError } from "../errors.ts";
 import type { AppEnv } from "../types.ts";
-
-/** Each cancellable request's controller, found from the signal the context holds. */
-const controllers = new WeakMap<AbortSignal, AbortController>();
-
-/**
- * The request's signal, also aborted by a cancel (when the request can be cancelled): the cancel's
- * own signal, which the client's abort is forwarded into (a listener costs less than AbortSignal.any).
- */
-export function withCancel(c: Context<AppEnv>, signal: AbortSignal): AbortSignal {
-  const cancelled = c.get("cancelled");
-  const controller = cancelled && controllers.get(cancelled);
-  if (!controller) return signal;
-  if (signal.aborted) controller.abort(signal.reason);
-  else signal.addEventListener("abort", () => controller.abort(signal.reason), { once: true });
-  return controller.signal;
-}
 
 export class RunningRequests {
   /** By request id; a client may send its own X-Request-Id, so one id can name several requests. */
@@ -34,15 +18,14 @@ export class RunningRequests {
       if (c.req.method !== "POST") return next();
       const id = c.get("request").id;
       const controller = new AbortController();
-      controllers.set(controller.signal, controller);
       c.set("cancelled", controller.signal);
-      // Every upstream call and wait reads c.req.raw.signal. A request with a body gets a new Request
-      // from body-intake, which takes this signal in (wrapping it here too would make Bun read the
-      // body through a JS stream: +40% CPU per request); one without a body is wrapped here.
-      const raw = c.req.raw;
-      if (raw.headers.get("content-length") === null || raw.headers.get("content-length") === "0")
-        if (!raw.headers.has("transfer-encoding"))
-          c.req.raw = new Request(raw, { signal: withCancel(c, raw.signal) });
+      // The request's signal (http/request-body.ts requestSignal) is the cancel's own, which the
+      // client's abort is forwarded into: a listener costs less than AbortSignal.any or a new Request.
+      const clientSignal = c.req.raw.signal;
+      if (clientSignal.aborted) controller.abort(clientSignal.reason);
+      else
+        clientSignal.addEventListener("abort", () => controller.abort(clientSignal.reason), { once: true });
+      c.set("signal", controller.signal);
       const set = running.get(id) ?? new Set();
       running.set(id, set);
       set.add(controller);

@@ -7,6 +7,7 @@ import type { KeyDefaults } from "../../config/key-defaults.ts";
 import { ProxyError } from "../../errors.ts";
 import { ollamaErrors } from "../../http/error-handler.ts";
 import { parseJson } from "../../http/parse-json.ts";
+import { bodyText } from "../../http/request-body.ts";
 import type { AppEnv } from "../../types.ts";
 
 export function createAdminRoutes(deps: { store: KeyStore; defaults?: () => KeyDefaults }): Hono<AppEnv> {
@@ -17,7 +18,7 @@ export function createAdminRoutes(deps: { store: KeyStore; defaults?: () => KeyD
   app.get("/admin/keys", async (c) => c.json({ keys: (await store.list()).map(view) }));
 
   app.post("/admin/keys", async (c) => {
-    const body = parseBody(await c.req.text());
+    const body = parseBody(await bodyText(c));
     try {
       const { key, record } = await createFromOptions(store, body);
       // The only time the key is shown: the store keeps a hash of it.

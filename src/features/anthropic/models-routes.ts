@@ -1,6 +1,7 @@
 // GET /v1/models and /v1/models/{id} in Anthropic's shapes, for clients that send `anthropic-version`
 // (every Anthropic SDK does); every other client falls through to the OpenAI dialect's routes.
 import { type Context, Hono, type Next } from "hono";
+import { requestSignal } from "../../http/request-body.ts";
 import type { AppEnv } from "../../types.ts";
 import type { UpstreamClient } from "../../upstream/client.ts";
 import type { TagsResponse } from "../../wire/ollama.ts";
@@ -28,7 +29,7 @@ function limitOf(raw: string | undefined): number {
 export function createAnthropicModelRoutes(deps: AnthropicModelDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const listed = async (c: Context<AppEnv>) => {
-    const tags = await deps.upstream.json<TagsResponse>("/api/tags", { signal: c.req.raw.signal });
+    const tags = await deps.upstream.json<TagsResponse>("/api/tags", { signal: requestSignal(c) });
     const models = toAnthropicModels(tags, deps.extraModels?.() ?? []);
     // With keys, the page is cut from what the key may use: has_more and the ids then stay true.
     const access = c.get("access");

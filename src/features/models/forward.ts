@@ -1,5 +1,6 @@
 // Small shared helpers of the model routes: reading a JSON body loosely and forwarding upstream.
 import type { Context } from "hono";
+import { requestSignal } from "../../http/request-body.ts";
 import type { AppEnv } from "../../types.ts";
 import type { UpstreamClient } from "../../upstream/client.ts";
 import { parseJson } from "../../wire/json-depth.ts";
@@ -44,6 +45,6 @@ export async function forwardWithBody(
   const headers = new Headers(raw.headers);
   // The body may have been rewritten (alias → target), so its old length must not travel with it.
   headers.delete("content-length");
-  const req = new Request(raw.url, { method: raw.method, headers, body: bodyText, signal: raw.signal });
+  const req = new Request(raw.url, { method: raw.method, headers, body: bodyText, signal: requestSignal(c) });
   return opts.upstream.forward(req, path + new URL(raw.url).search);
 }

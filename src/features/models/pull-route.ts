@@ -1,6 +1,6 @@
 // POST /api/pull through the single-flight pulls: a client joining a pull in flight gets its progress.
 import type { Context } from "hono";
-import { bodyText } from "../../http/request-body.ts";
+import { bodyText, requestSignal } from "../../http/request-body.ts";
 import { invalidModelName, isValidModelName, type ModelCore } from "../../models/index.ts";
 import type { PullOutcome } from "../../models/pull-job.ts";
 import type { PullLease } from "../../models/pull-manager.ts";
@@ -67,7 +67,7 @@ export function createPullHandler(core: ModelCore, opts: ForwardOptions) {
     const feed = follow(
       core.pulls.join(named.name, { body: onto ? { ...body, upstream: onto } : body, headers }),
     );
-    const signal = c.req.raw.signal;
+    const signal = requestSignal(c);
     signal.addEventListener("abort", feed.close, { once: true });
     try {
       const first = await feed.next();

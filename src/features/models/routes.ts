@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { ModelUnavailableError, ProxyError } from "../../errors.ts";
 import { ollamaErrors } from "../../http/error-handler.ts";
-import { bodyText } from "../../http/request-body.ts";
+import { bodyText, requestSignal } from "../../http/request-body.ts";
 import type { ModelCore } from "../../models/index.ts";
 import type { AppEnv } from "../../types.ts";
 import type { TagEntry } from "../../wire/ollama.ts";
@@ -64,7 +64,7 @@ export function createModelRoutes(deps: ModelRoutesDeps): Hono<AppEnv> {
       const model = core.service.resolve(named.name);
       c.set("model", model);
       c.get("access")?.checkModel(model);
-      if (path !== "/api/show") await ensureForEmbed(core, model, c.req.raw.signal);
+      if (path !== "/api/show") await ensureForEmbed(core, model, requestSignal(c));
       if (model === named.name) return forwardWithBody(c, path, text, deps);
       return forwardWithBody(c, path, JSON.stringify({ ...body, [named.field]: model }), deps);
     });

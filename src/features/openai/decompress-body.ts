@@ -1,6 +1,6 @@
 // A request body sent with Content-Encoding zstd, gzip or deflate, decoded as it streams in, with a cap.
 import type { Context } from "hono";
-import { bodyText } from "../../http/request-body.ts";
+import { bodyStream, bodyText } from "../../http/request-body.ts";
 import type { AppEnv } from "../../types.ts";
 import { OpenAIRequestError } from "./translate/index.ts";
 
@@ -20,7 +20,8 @@ const FORMATS: Readonly<Record<string, Format>> = {
 export async function decodedBodyText(c: Context<AppEnv>): Promise<string> {
   const req = c.req.raw;
   const encoding = (req.headers.get("content-encoding") ?? "").trim().toLowerCase();
-  if (encoding === "" || encoding === "identity" || !req.body) return bodyText(c);
+  const body = encoding === "" || encoding === "identity" ? null : bodyStream(c);
+  if (!body) return bodyText(c);
   const format = FORMATS[encoding];
   if (!format) {
     throw new OpenAIRequestError(
@@ -31,7 +32,7 @@ export async function decodedBodyText(c: Context<AppEnv>): Promise<string> {
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
-    for await (const chunk of req.body.pipeThrough(new DecompressionStream(format))) {
+    for await (const chunk of body.pipeThrough(new DecompressionStream(format))) {
       total += chunk.byteLength;
       if (total > MAX_DECODED_BYTES) {
         throw new OpenAIRequestError(

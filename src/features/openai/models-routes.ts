@@ -1,7 +1,7 @@
 // GET /v1/models, GET /v1/models/:id (names with "/" included) and POST /v1/embeddings.
 import { Hono } from "hono";
 import { ProxyError } from "../../errors.ts";
-import { bodyText } from "../../http/request-body.ts";
+import { bodyText, requestSignal } from "../../http/request-body.ts";
 import type { ModelService } from "../../models/types.ts";
 import type { AppEnv } from "../../types.ts";
 import type { UpstreamClient } from "../../upstream/client.ts";
@@ -26,13 +26,13 @@ export function createOpenAIModelRoutes(deps: OpenAIModelDeps): Hono<AppEnv> {
   const tags = (signal: AbortSignal) => deps.upstream.json<TagsResponse>("/api/tags", { signal });
 
   app.get("/v1/models", async (c) =>
-    c.json(toModelList(await tags(c.req.raw.signal), deps.extraModels?.() ?? [])),
+    c.json(toModelList(await tags(requestSignal(c)), deps.extraModels?.() ?? [])),
   );
 
   // Ollama's own route takes one path segment, so `hf.co/org/model` could not be retrieved; this one can.
   app.get("/v1/models/:id{.+}", async (c) => {
     const id = c.req.param("id");
-    const list = toModelList(await tags(c.req.raw.signal), deps.extraModels?.() ?? []);
+    const list = toModelList(await tags(requestSignal(c)), deps.extraModels?.() ?? []);
     const wanted = [id, id.includes(":") ? id : `${id}:latest`];
     const found = list.data.find((m) => wanted.includes(m.id));
     if (!found)
@@ -45,12 +45,12 @@ export function createOpenAIModelRoutes(deps: OpenAIModelDeps): Hono<AppEnv> {
     const model = deps.models.resolve(translated.requestedModel);
     c.set("model", model);
     c.get("access")?.checkModel(model);
-    for await (const _ of deps.models.ensure(model, c.req.raw.signal)) {
+    for await (const _ of deps.models.ensure(model, requestSignal(c))) {
       // Embeddings are one-shot: nothing to show while a pull runs.
     }
     const native = await deps.upstream.json<EmbedResponse>("/api/embed", {
       payload: { ...translated.body, model },
-      signal: c.req.raw.signal,
+      signal: requestSignal(c),
     });
     return c.json(
       toEmbeddingsResponse(native, {

@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { ollamaErrors } from "../../http/error-handler.ts";
 import { forwardToUpstream } from "../../http/forward.ts";
+import { bodyText, requestSignal } from "../../http/request-body.ts";
 import type { AppEnv } from "../../types.ts";
 import type { UpstreamClient } from "../../upstream/client.ts";
 import { isModelJsonRoute, isSmallBody, modelNameOf } from "./model-peek.ts";
@@ -16,10 +17,11 @@ export function createPassthroughRoutes(deps: PassthroughDeps): Hono<AppEnv> {
   app.all("*", async (c) => {
     const path = c.req.path.slice(deps.basePath.length) || "/";
     const req = c.req.raw;
-    if (!isModelJsonRoute(path) || !req.body || !isSmallBody(req.headers))
+    const hasBody = c.get("bodyBytes") !== undefined || req.body !== null;
+    if (!isModelJsonRoute(path) || !hasBody || !isSmallBody(req.headers))
       return forwardToUpstream(c, deps.upstream, deps.basePath);
     // Small JSON bodies are read once for the log line and sent on byte for byte.
-    const text = await req.text();
+    const text = await bodyText(c);
     const model = modelNameOf(text);
     c.set("model", model);
     if (model) c.get("access")?.checkModel(model);
@@ -27,7 +29,7 @@ export function createPassthroughRoutes(deps: PassthroughDeps): Hono<AppEnv> {
       c,
       deps.upstream,
       deps.basePath,
-      new Request(req, { body: text, signal: req.signal }),
+      new Request(req, { body: text, signal: requestSignal(c) }),
     );
   });
   app.onError(ollamaErrors);
