@@ -3,6 +3,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { ProxyError } from "../errors.ts";
 import { routeOf } from "../http/dialect-errors.ts";
+import { replaceResponse } from "../http/replace-response.ts";
 import type { AccessRecord, AppEnv } from "../types.ts";
 import { readCredential } from "./credentials.ts";
 import { embedTokens, isEmbedRoute } from "./embed-usage.ts";
@@ -91,10 +92,10 @@ export function authMiddleware(opts: AuthMiddlewareOptions): MiddlewareHandler<A
       });
     });
     await next();
-    if (isModelList(method, route)) c.res = await filterModelList(c.res, route, key, allowed);
+    if (isModelList(method, route)) replaceResponse(c, await filterModelList(c.res, route, key, allowed));
     else if (isEmbedRoute(method, route)) {
       const counted = await embedTokens(c.res, route);
-      c.res = counted.res;
+      replaceResponse(c, counted.res);
       embedInput = counted.tokens;
     }
   };

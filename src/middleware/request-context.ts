@@ -5,6 +5,7 @@ import type { MiddlewareHandler } from "hono";
 import { ProxyError, toProxyError } from "../errors.ts";
 import { dialectOf } from "../http/dialect.ts";
 import { CLIENT_CLOSED } from "../http/error-handler.ts";
+import { replaceResponse } from "../http/replace-response.ts";
 import type { Logger } from "../log.ts";
 import type { ProxyMetrics } from "../metrics/proxy-metrics.ts";
 import { routeLabel } from "../metrics/proxy-metrics.ts";
@@ -15,7 +16,7 @@ import { scanUsage } from "../observe/usage.ts";
 import type { AccessRecord, AppEnv, RequestScope } from "../types.ts";
 import { upstreamBrokeOff } from "../upstream/network-error.ts";
 import { isDashboardRead } from "./dashboard-read.ts";
-import { assembleRecord } from "./request-record.ts";
+import { type Answered, assembleRecord } from "./request-record.ts";
 import { requestTimeoutSeconds } from "./request-timeout.ts";
 import { type Ending, isStreamedType, meter, servedBy } from "./stream-meter.ts";
 
@@ -82,9 +83,12 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
     // after the answer, so the keep-alive value is put back at the end (else an idle keep-alive
     // socket would be held forever). The request body has its own clock (middleware/body-timeout.ts).
     c.env?.timeout?.(raw, whileRunning);
+    // What the answer was when it was handed to Bun: a Response's headers are not to be read once
+    // Bun has sent it (they read as empty then).
+    let answered: Answered = { status: 500, streamed: false, upstream: undefined };
     const ended = (end: Ending) => {
       c.env?.timeout?.(raw, opts.idleTimeoutSeconds);
-      const record = assembleRecord(c, scope, opts, end);
+      const record = assembleRecord(c, scope, opts, answered, end);
       if (onEnds) for (const fn of onEnds) fn(record);
       span?.finish({ ...record, route: routeLabel(record.route) });
     };
@@ -99,12 +103,21 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
     if (upstream && !c.res.headers.has("x-upstream")) c.res.headers.set("x-upstream", upstream);
     const res = c.res;
     const contentType = res.headers.get("content-type");
-    if (res.body && isStreamedType(contentType)) {
+    const streamed = isStreamedType(contentType);
+    answered = {
+      status: res.status,
+      streamed,
+      upstream: upstream ?? res.headers.get("x-upstream") ?? undefined,
+    };
+    if (res.body && streamed) {
       // A cancelled stream ends as a stopped one does: with an error frame giving the reason.
       const cancelled = c.get("cancelled");
       const stop =
         cancelled && opts.stop ? AbortSignal.any([opts.stop, cancelled]) : (cancelled ?? opts.stop);
-      c.res = meter(c, res, { ...opts, stop, startedAt: scope.startedAt, probe: scope.probe }, ended);
+      replaceResponse(
+        c,
+        meter(c, res, { ...opts, stop, startedAt: scope.startedAt, probe: scope.probe }, ended),
+      );
       return;
     }
     if (res.body && res.status === 200 && wantsUsage(scope.probe, route, contentType)) {
@@ -117,12 +130,16 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
         // Broken off before its end: nothing was sent yet, so the client gets a 502 saying so.
         const failure = toProxyError(upstreamBrokeOff(servedBy(c, res, opts), err));
         c.res = Response.json({ error: failure.message }, { status: failure.status });
+        answered = { ...answered, status: failure.status };
         ended({ failure });
         return;
       }
       const usage = scanUsage(bytes);
       if (usage) scope.probe.usage(usage);
-      c.res = new Response(bytes, { status: res.status, statusText: res.statusText, headers: res.headers });
+      replaceResponse(
+        c,
+        new Response(bytes, { status: res.status, statusText: res.statusText, headers: res.headers }),
+      );
       ended({ bytes: bytes.byteLength });
       return;
     }

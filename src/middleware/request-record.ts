@@ -11,15 +11,25 @@ import type { AccessRecord, AppEnv, Outcome, RequestScope } from "../types.ts";
 import { isDashboardRead } from "./dashboard-read.ts";
 import { publishRecord } from "./record-events.ts";
 import type { RequestContextOptions } from "./request-context.ts";
-import { type Ending, isStreamedType } from "./stream-meter.ts";
+import type { Ending } from "./stream-meter.ts";
+
+/** The answer as it was handed to Bun (request-context.ts): its headers are not read after that. */
+export interface Answered {
+  status: number;
+  /** NDJSON or SSE. */
+  streamed: boolean;
+  /** The fleet server that answered (its X-Upstream). */
+  upstream: string | undefined;
+}
 
 export function assembleRecord(
   c: Context<AppEnv>,
   scope: RequestScope,
   opts: RequestContextOptions,
+  answered: Answered,
   end: Ending,
 ): AccessRecord {
-  const status = c.res.status;
+  const status = answered.status;
   const thrown = c.error ? (c.error instanceof ProxyError ? c.error : null) : null;
   const inBand = c.get("streamError");
   const failed = thrown ?? inBand;
@@ -48,7 +58,7 @@ export function assembleRecord(
     error,
     model: c.get("model"),
     agents: c.get("agents"),
-    upstream: c.get("upstream") ?? c.res.headers.get("x-upstream") ?? undefined,
+    upstream: answered.upstream,
     durationMs: round(performance.now() - scope.startedAt),
     bytes: end.bytes,
     ttfbMs: end.ttfbMs,
@@ -56,7 +66,7 @@ export function assembleRecord(
   if (isDashboardRead(c.req.raw)) record.dashboard = true;
   const requested = c.get("requestedModel");
   if (requested !== undefined && requested !== record.model) record.requestedModel = clip(requested);
-  addTurnFacts(record, probe, scope.startedAt, isStreamedType(c.res.headers.get("content-type")));
+  addTurnFacts(record, probe, scope.startedAt, answered.streamed);
   if (opts.accessLog) writeAccessLine(scope.logger, record);
   opts.metrics.finished(record);
   if (opts.events?.size) publishRecord(opts.events, record);

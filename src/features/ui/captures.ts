@@ -1,6 +1,7 @@
 // Opt-in captures of request and response bodies (CAPTURE_BODIES), for the dashboard's request detail:
 // secrets redacted, each body cut at CAPTURE_BODY_BYTES, the oldest let go past CAPTURE_BUFFER_BYTES.
 import type { MiddlewareHandler } from "hono";
+import { replaceResponse } from "../../http/replace-response.ts";
 import type { AppEnv } from "../../types.ts";
 import type { Capture } from "../../wire/capture.ts";
 import { redactHeaders, redactText } from "./redact.ts";
@@ -78,21 +79,26 @@ export function captureBodies(store: CaptureStore): MiddlewareHandler<AppEnv> {
     store.put(entry);
     await next();
     const res = c.res;
+    // Read now: once Bun has sent an answer its headers read as empty.
+    const responseHeaders = redactHeaders(res.headers);
     const done = (body: string, total: number, cut: boolean) =>
       store.put({
         ...entry,
         status: res.status,
-        responseHeaders: redactHeaders(res.headers),
+        responseHeaders,
         responseBody: keep(body, max),
         responseBytes: total,
         truncated: entry.truncated || cut,
       });
     if (!res.body) return done("", 0, false);
-    c.res = new Response(res.body.pipeThrough(tap(max, done)), {
-      status: res.status,
-      statusText: res.statusText,
-      headers: res.headers,
-    });
+    replaceResponse(
+      c,
+      new Response(res.body.pipeThrough(tap(max, done)), {
+        status: res.status,
+        statusText: res.statusText,
+        headers: res.headers,
+      }),
+    );
   };
 }
 
