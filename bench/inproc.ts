@@ -1,8 +1,8 @@
 // `bun bench/inproc.ts [-- proxy flags]`: the proxy's own JavaScript cost per non-streaming /api/chat,
 // without sockets on the client side. The fake upstream runs as its own process; this process builds
 // the proxy exactly as `src/main.ts` does and calls `app.fetch` 64 at a time, against a floor handler
-// (fetch upstream, return its response) in interleaved rounds. CPU is this process's user + system
-// time per request, so the figures include fetch's HTTP client for both. Much steadier than wrk on a
+// (fetch upstream, return its response) in interleaved rounds. CPU is this process's JavaScript
+// thread's time per request (fetch's own HTTP thread is not in it). Much steadier than wrk on a
 // busy machine; `bun --cpu-prof bench/inproc.ts` shows where the proxy's share goes.
 //
 // INPROC_REQUESTS (per round, 20000), INPROC_ROUNDS (5), INPROC_CONCURRENCY (64); INPROC_ONLY=proxy
@@ -10,9 +10,14 @@
 // variant with EXP=a, EXP=b set while it is composed (for experiments that read process.env.EXP),
 // measured in the same interleaved rounds. INPROC_CHECKOUTS="../a;../b" builds the proxy of each
 // checkout instead (each its own module graph), for an A/B of two builds in one process.
+// INPROC_CANNED=1: /api/chat is answered in-process from precomputed bytes (no socket at all), so
+// only the proxy's JavaScript is measured, and the floor is the canned answer alone: far steadier
+// figures on a busy machine, for changes of a few µs.
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { PLAIN_MODEL } from "./lib/models.ts";
 import { startHelper } from "./lib/processes.ts";
+import { SMALL_ANSWER } from "./upstream/answers.ts";
 
 const perRound = Number(process.env.INPROC_REQUESTS ?? 20_000);
 const rounds = Number(process.env.INPROC_ROUNDS ?? 5);
@@ -20,6 +25,22 @@ const concurrency = Number(process.env.INPROC_CONCURRENCY ?? 64);
 const extraFlags = process.argv.slice(2);
 
 const upstream = await startHelper("upstream/fake-upstream.ts", { BENCH_MODELS: PLAIN_MODEL });
+const canned = process.env.INPROC_CANNED === "1";
+const answer = new TextEncoder().encode(SMALL_ANSWER(PLAIN_MODEL));
+const cannedChat = () =>
+  new Response(answer, { headers: { "content-type": "application/json; charset=utf-8" } });
+/** The upstream's fetch: with INPROC_CANNED, chats never leave the process. */
+const upstreamFetch = (input: string | URL | Request, init?: RequestInit) => {
+  const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+  if (canned && url.endsWith("/api/chat")) return Promise.resolve(cannedChat());
+  const drop = process.env.INPROC_DROP?.split(",") ?? [];
+  if (drop.length && init) {
+    const trimmed: Record<string, unknown> = { ...init };
+    for (const key of drop) delete trimmed[key];
+    return fetch(input, trimmed as RequestInit);
+  }
+  return fetch(input, init);
+};
 const checkouts = process.env.INPROC_CHECKOUTS?.split(";") ?? [path.resolve(import.meta.dir, "..")];
 const variants = process.env.INPROC_VARIANTS?.split(";") ?? [""];
 const proxies: Array<{ name: string; app: { fetch: Function }; stop?: () => Promise<void> }> = [];
@@ -39,7 +60,12 @@ for (const checkout of checkouts) {
   const logger = createLogger({ level: loaded.config.logLevel, format: loaded.config.logFormat });
   for (const variant of variants) {
     process.env.EXP = variant;
-    const composed = await composeProxy({ config: loaded.config, logger, version: "bench" });
+    const composed = await composeProxy({
+      config: loaded.config,
+      logger,
+      version: "bench",
+      ...(canned || process.env.INPROC_DROP ? { fetch: upstreamFetch } : {}),
+    });
     const label = [checkouts.length > 1 ? path.basename(root) : "", variant].filter(Boolean).join(" ");
     proxies.push({ ...composed, name: label ? `proxy[${label}]` : "proxy" });
   }
@@ -68,10 +94,22 @@ const floor: Handler = (req) =>
     body: req.body,
   });
 
+/**
+ * CPU of this process's JavaScript thread, in µs: the agents' worker threads and fetch's HTTP thread
+ * of every proxy built here are left out (their idle work made process-wide figures swing by tens of
+ * µs per request). Read from /proc in clock ticks, so a round must run for a second or more.
+ */
+const TICK_US = 10_000;
+function jsThreadUs(): number {
+  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * TICK_US;
+}
+
 async function round(handler: Handler): Promise<{ cpuUs: number; rps: number; failed: number }> {
   let next = 0;
   let failed = 0;
-  const cpu0 = process.cpuUsage();
+  const cpu0 = jsThreadUs();
   const t0 = performance.now();
   const worker = async () => {
     while (next++ < perRound) {
@@ -81,9 +119,9 @@ async function round(handler: Handler): Promise<{ cpuUs: number; rps: number; fa
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  const cpu = process.cpuUsage(cpu0);
+  const cpu = jsThreadUs() - cpu0;
   const seconds = (performance.now() - t0) / 1000;
-  return { cpuUs: (cpu.user + cpu.system) / perRound, rps: perRound / seconds, failed };
+  return { cpuUs: cpu / perRound, rps: perRound / seconds, failed };
 }
 
 const say = (line: string) => process.stdout.write(`${line}\n`);

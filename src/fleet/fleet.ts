@@ -113,6 +113,11 @@ export class Fleet {
    * full; null when no candidate is left (all excluded).
    */
   acquire(key: string, opts: AcquireOptions): Lease | Promise<Lease> | null {
+    // A fleet of one (OLLAMA_URL alone, the commonest set-up) has nothing to rank: its one server is
+    // tried healthy or not, and only a limit of its own makes a request wait.
+    const only = this.list.length === 1 ? this.list[0] : undefined;
+    if (only && !only.removed && !opts.exclude?.has(only) && this.queue.length === 0 && !only.full())
+      return this.lease(only, "the only server");
     const now = Date.now();
     const ranked = rankMembers(this.list, key, now, opts.preferred);
     const exclude = opts.exclude;

@@ -49,6 +49,7 @@ export class LabelledGauge implements Metric {
 }
 
 export class Histogram implements Metric {
+  /** Per series: how many observations fell in each bucket alone (the last one is +Inf); made cumulative when rendered. */
   private readonly series = new Map<string, { counts: number[]; sum: number; count: number }>();
   constructor(
     readonly name: string,
@@ -58,11 +59,13 @@ export class Histogram implements Metric {
   observe(value: number, k: string): void {
     let s = this.series.get(k);
     if (!s) {
-      s = { counts: this.buckets.map(() => 0), sum: 0, count: 0 };
+      s = { counts: new Array<number>(this.buckets.length + 1).fill(0), sum: 0, count: 0 };
       this.series.set(k, s);
     }
-    for (let i = 0; i < this.buckets.length; i++)
-      if (value <= (this.buckets[i] ?? 0)) s.counts[i] = (s.counts[i] ?? 0) + 1;
+    // One bucket per observation rather than every bucket above it: this runs several times a request.
+    let i = 0;
+    while (i < this.buckets.length && value > (this.buckets[i] as number)) i++;
+    s.counts[i] = (s.counts[i] as number) + 1;
     s.sum += value;
     s.count++;
   }
@@ -70,8 +73,10 @@ export class Histogram implements Metric {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
     for (const [k, s] of this.series) {
       const sep = k ? `${k},` : "";
+      let cumulative = 0;
       this.buckets.forEach((b, i) => {
-        lines.push(`${this.name}_bucket{${sep}le="${b}"} ${s.counts[i]}`);
+        cumulative += s.counts[i] as number;
+        lines.push(`${this.name}_bucket{${sep}le="${b}"} ${cumulative}`);
       });
       lines.push(`${this.name}_bucket{${sep}le="+Inf"} ${s.count}`);
       lines.push(`${this.name}_sum${k ? `{${k}}` : ""} ${s.sum}`);

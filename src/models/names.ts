@@ -46,8 +46,9 @@ function matchForms(name: string): string[] {
 
 /** Cloud models (`qwen3:cloud`, `gpt-oss:120b-cloud`) are served remotely by Ollama and never pulled. */
 export function isCloudModel(name: string): boolean {
-  const tag = modelKey(name).split(":").at(-1) ?? "";
-  return tag === "cloud" || tag.endsWith("-cloud");
+  // The key always ends in its tag, and neither suffix holds a colon: the tag is `cloud` or ends in `-cloud`.
+  const key = modelKey(name);
+  return key.endsWith(":cloud") || key.endsWith("-cloud");
 }
 
 /** `*` matches any run of characters (slashes and colons included), `?` exactly one. */
