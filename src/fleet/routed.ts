@@ -148,9 +148,12 @@ class HeadersTimeout extends Error {
   }
 }
 
-/** The send, given up after `ms` without response headers (0 = never). */
-async function bounded(send: Send, member: Member, signal: AbortSignal | undefined, ms: number) {
-  if (ms <= 0) return send(member, signal);
+/** The send, given up after `ms` without response headers (0 = never: the send itself, not wrapped). */
+function bounded(send: Send, member: Member, signal: AbortSignal | undefined, ms: number): Promise<Response> {
+  return ms <= 0 ? send(member, signal) : boundedBy(send, member, signal, ms);
+}
+
+async function boundedBy(send: Send, member: Member, signal: AbortSignal | undefined, ms: number) {
   const stop = new AbortController();
   const timer = setTimeout(() => stop.abort(new HeadersTimeout(ms)), ms);
   try {

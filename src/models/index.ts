@@ -99,6 +99,7 @@ export function createModelCore(deps: ModelCoreDeps): ModelCore {
   const service: ModelService = {
     resolve: (requested) => pinned().resolve(requested),
     ensure: (model, signal) => pinned().ensure(model, signal),
+    ready: (model) => pinned().ready?.(model) ?? false,
     keepAliveFor: (model) => pinned().keepAliveFor(model),
     preset: (requested) => pinned().preset?.(requested) ?? null,
     presetProblem: (lookup) => pinned().presetProblem?.(lookup) ?? null,

@@ -53,9 +53,11 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
   );
   const keepAliveFor = (model: string) => keepAlives.get(modelKey(model)) ?? config.keepAlive;
 
+  const ready = (model: string): boolean =>
+    !config.autoPull || !model || isCloudModel(model) || catalog.knownPresent(model);
+
   async function* ensure(model: string, signal: AbortSignal): AsyncGenerator<string> {
-    if (!config.autoPull || !model || isCloudModel(model)) return;
-    if (catalog.knownPresent(model)) return;
+    if (ready(model)) return;
     // A miss is re-checked upstream; an upstream that does not answer is left for the request to report.
     if (!(await catalog.refresh()) || catalog.has(model)) return;
     if (signal.aborted) throw new DOMException("The client went away", "AbortError");
@@ -77,6 +79,7 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
   return {
     resolve,
     ensure,
+    ready,
     keepAliveFor,
     preset: (requested) => findPreset(requested || config.defaultModel),
     presetProblem: ({ preset }) =>

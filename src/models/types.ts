@@ -14,6 +14,11 @@ export interface ModelService {
    * while it waits; throws a ModelUnavailableError when it cannot be had.
    */
   ensure(model: string, signal: AbortSignal): AsyncIterable<string>;
+  /**
+   * True when `ensure` would have nothing to do (the model is known to be there, or is never pulled):
+   * the hot path skips the wait altogether. Absent or false: ask `ensure`.
+   */
+  ready?(model: string): boolean;
   /** The configured keep_alive for a (resolved) model, or null for Ollama's default. */
   keepAliveFor(model: string): KeepAlive | null;
   /** The preset a request names (or the default model names), if any; `resolve` gives its base model. */

@@ -13,11 +13,8 @@ import type { InferenceChunk } from "../wire/ollama.ts";
 import type { PreparedTurn } from "./agent-stage.ts";
 import { chunkContent, chunkThinking, makeChunk, makeDoneChunk, withContent } from "./chunks.ts";
 import type { PipelineDeps } from "./deps.ts";
-import { type ProgressTiming, waitWithProgress } from "./progress.ts";
+import { waitWithProgress } from "./progress.ts";
 import type { NativeRequest, TurnEvent, TurnInput } from "./turn.ts";
-
-/** A one-shot answer has no stream to show progress in: no timer is armed for it. */
-const NO_PROGRESS: ProgressTiming = { afterMs: 0, everyMs: 0 };
 
 async function* ensureModel(input: TurnInput, deps: PipelineDeps, model: string): AsyncGenerator<TurnEvent> {
   for await (const text of deps.models.ensure(model, input.signal)) yield { type: "progress", text };
@@ -31,7 +28,8 @@ export async function* answerEvents(
   parse: boolean,
 ): AsyncGenerator<TurnEvent> {
   const model = body.model as string;
-  yield* ensureModel(input, deps, model);
+  // Most requests name a model the upstream is known to have: no generator to wait through.
+  if (!deps.models.ready?.(model)) yield* ensureModel(input, deps, model);
   const headers = clientHeadersForUpstream(input.headers);
   headers.set("content-type", "application/json");
   const untouched = body === input.body && input.bodyText !== undefined;
@@ -63,11 +61,14 @@ export async function* answerEvents(
         },
       },
     });
-    const res = yield* waitWithProgress(call, input.clientStream ? deps.loadProgress : NO_PROGRESS, (ms) =>
-      queued
-        ? `waiting for a free server for ${model}: number ${queued} in the queue (${Math.round(ms / 1000)}s)`
-        : `waiting for ${model} to load (${Math.round(ms / 1000)}s)`,
-    );
+    // A one-shot answer has no stream to show progress in: it is simply awaited.
+    const res = input.clientStream
+      ? yield* waitWithProgress(call, deps.loadProgress, (ms) =>
+          queued
+            ? `waiting for a free server for ${model}: number ${queued} in the queue (${Math.round(ms / 1000)}s)`
+            : `waiting for ${model} to load (${Math.round(ms / 1000)}s)`,
+        )
+      : await call;
     if (!parse) {
       // Ollama's stream answers with its first token (the status line goes out with it).
       if (res.ok && body.stream !== false) input.probe?.firstToken();
