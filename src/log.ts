@@ -22,31 +22,55 @@ export interface LoggerOptions {
 }
 
 export function createLogger(opts: LoggerOptions, bound: LogFields = {}): Logger {
-  const min = RANK[opts.level];
-  const write = opts.write ?? stderrLines;
-  // A JSON line is assembled from pieces: the bound fields are serialised once per logger (a request's
-  // logger logs several lines), and no merged record object is built per line.
-  const boundJson = opts.format === "json" ? jsonBody(bound) : "";
-  const emit = (level: LogLevel, msg: string, fields?: LogFields) => {
-    if (RANK[level] < min) return;
+  return new LineLogger({ ...opts, write: opts.write ?? stderrLines }, bound);
+}
+
+/**
+ * A class, not closures: every request gets a child logger, and a child is then one object. A JSON
+ * line is assembled from pieces: the bound fields are serialised once per logger (a request's logger
+ * logs several lines), and no merged record object is built per line.
+ */
+class LineLogger implements Logger {
+  private readonly min: number;
+  private readonly boundJson: string;
+  constructor(
+    private readonly opts: LoggerOptions & { write: (line: string) => void },
+    private readonly bound: LogFields,
+  ) {
+    this.min = RANK[opts.level];
+    this.boundJson = opts.format === "json" ? jsonBody(bound) : "";
+  }
+  debug(msg: string, fields?: LogFields): void {
+    this.emit("debug", msg, fields);
+  }
+  info(msg: string, fields?: LogFields): void {
+    this.emit("info", msg, fields);
+  }
+  warn(msg: string, fields?: LogFields): void {
+    this.emit("warn", msg, fields);
+  }
+  error(msg: string, fields?: LogFields): void {
+    this.emit("error", msg, fields);
+  }
+  child(fields: LogFields): Logger {
+    return new LineLogger(this.opts, { ...this.bound, ...fields });
+  }
+  enabled(level: LogLevel): boolean {
+    return RANK[level] >= this.min;
+  }
+  private emit(level: LogLevel, msg: string, fields?: LogFields): void {
+    if (RANK[level] < this.min) return;
     const time = new Date().toISOString();
-    if (opts.format !== "json") {
-      write(pretty({ time, level, msg, ...bound, ...fields }));
+    if (this.opts.format !== "json") {
+      this.opts.write(pretty({ time, level, msg, ...this.bound, ...fields }));
       return;
     }
     const fieldsJson = fields ? jsonBody(fields) : "";
-    write(
+    const boundJson = this.boundJson;
+    this.opts.write(
       `{"time":"${time}","level":"${level}","msg":${JSON.stringify(msg)}${boundJson && `,${boundJson}`}${fieldsJson && `,${fieldsJson}`}}`,
     );
-  };
-  return {
-    debug: (m, f) => emit("debug", m, f),
-    info: (m, f) => emit("info", m, f),
-    warn: (m, f) => emit("warn", m, f),
-    error: (m, f) => emit("error", m, f),
-    child: (fields) => createLogger({ ...opts, write }, { ...bound, ...fields }),
-    enabled: (level) => RANK[level] >= min,
-  };
+  }
 }
 
 let pending: string[] = [];
