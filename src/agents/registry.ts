@@ -126,6 +126,10 @@ export function createAgentRegistry(opts: RegistryOptions): AgentRegistry {
       release(gone.previous);
     }
     publish();
+    // The files show as loading at once; the checking process starts on a later turn of the event
+    // loop, so a proxy that creates the registry before it listens is not held up by starting it.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    if (id !== pass || closed) return;
     // One process imports every file of the pass (each in a worker of its own there); a newer pass
     // ends it, since nobody will serve what it loads.
     checking?.close();
