@@ -1,8 +1,9 @@
-// Loads one agent file into a worker of its own: import (bounded by the import timeout), validate,
-// then serve its hooks from there. Never throws: every problem becomes a failed outcome.
+// Loads one agent file: its import (bounded by the import timeout, in the checking process or a
+// worker) is validated, and the agent's own thread starts with its first request. Never throws:
+// every problem becomes a failed outcome.
 import { join } from "node:path";
 import type { Logger } from "../log.ts";
-import { type AgentCrash, AgentHost } from "./isolate/host.ts";
+import { type AgentCrash, AgentHost, type LoadResult } from "./isolate/host.ts";
 import { remoteAgent } from "./isolate/remote-agent.ts";
 import { checkReport } from "./isolate/report-shape.ts";
 import { type AgentSettingsMap, effectiveSettings } from "./settings.ts";
@@ -26,7 +27,15 @@ export interface FileLoadOptions {
   onCrash?: (crash: AgentCrash) => void;
 }
 
-export async function loadAgentFile(file: string, opts: FileLoadOptions): Promise<FileOutcome> {
+/**
+ * `imported`: the file's import in the checking process (isolate/check-batch.ts); null when that
+ * process could not start, and a worker here imports it instead.
+ */
+export async function loadAgentFile(
+  file: string,
+  opts: FileLoadOptions,
+  imported: Promise<LoadResult> | null = null,
+): Promise<FileOutcome> {
   const loadedAt = new Date().toISOString();
   const started = performance.now();
   const host = new AgentHost({
@@ -40,7 +49,7 @@ export async function loadAgentFile(file: string, opts: FileLoadOptions): Promis
     logger: opts.logger,
     onCrash: opts.onCrash,
   });
-  const result = await host.load();
+  const result = await (imported ?? host.load());
   if (!result.ok) {
     host.end();
     return failed({ name: null, file, error: result.error, loadedAt });
@@ -52,7 +61,8 @@ export async function loadAgentFile(file: string, opts: FileLoadOptions): Promis
   }
   const shape = checked.definition;
   const name = shape.manifest.name;
-  host.activate(name, opts.settings[name] ?? {});
+  host.activate(shape, opts.settings[name] ?? {});
+  host.park();
   const agent = remoteAgent({
     host,
     shape,

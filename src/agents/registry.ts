@@ -5,6 +5,7 @@ import { resolve, sep } from "node:path";
 import type { Logger } from "../log.ts";
 import { discoverAgentFiles, isRelevantChange } from "./discover.ts";
 import { type FileEntry, resolveEntries } from "./folder-state.ts";
+import { type CheckBatch, checkBatch } from "./isolate/check-batch.ts";
 import type { AgentCrash, CrashKind } from "./isolate/host.ts";
 import { type FileOutcome, failed, loadAgentFile } from "./load-file.ts";
 import type { AgentSettingsMap } from "./settings.ts";
@@ -92,6 +93,8 @@ export function createAgentRegistry(opts: RegistryOptions): AgentRegistry {
   let closed = false;
   let scheduled: Promise<void> | null = null;
   let latest: Promise<void> = Promise.resolve();
+  /** The checking process of the newest pass. */
+  let checking: CheckBatch | null = null;
 
   function publish(): void {
     const { snapshot, refused } = resolveEntries(entries);
@@ -123,10 +126,23 @@ export function createAgentRegistry(opts: RegistryOptions): AgentRegistry {
       release(gone.previous);
     }
     publish();
+    // The files show as loading at once; the checking process starts on a later turn of the event
+    // loop, so a proxy that creates the registry before it listens is not held up by starting it.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    if (id !== pass || closed) return;
+    // One process imports every file of the pass (each in a worker of its own there); a newer pass
+    // ends it, since nobody will serve what it loads.
+    checking?.close();
+    const toLoad = entries.filter((entry) => !entry.outcome);
+    const batch = checkBatch(
+      dir,
+      toLoad.map((entry) => entry.file),
+      load.importTimeoutMs,
+    );
+    checking = batch;
     await Promise.all(
-      entries.map(async (entry) => {
-        if (entry.outcome) return;
-        const outcome = await loadAgentFile(entry.file, load);
+      toLoad.map(async (entry) => {
+        const outcome = await loadAgentFile(entry.file, load, batch.result(entry.file));
         // A newer pass (or close) replaced this one while the file loaded: nobody will serve it.
         if (id !== pass || closed) return release(outcome, 0);
         entry.outcome = outcome;
@@ -214,6 +230,7 @@ export function createAgentRegistry(opts: RegistryOptions): AgentRegistry {
     },
     close() {
       closed = true;
+      checking?.close();
       clearTimeout(timer);
       watcher?.close();
       watcher = null;

@@ -6,7 +6,9 @@ import { deepFreeze } from "./deep-freeze.ts";
 
 export type AgentSettingsMap = Record<string, Record<string, unknown>>;
 
-const settingsSchema = z.record(z.string(), z.record(z.string(), z.unknown()));
+/** Built on first use: only a non-empty AGENT_SETTINGS is checked. */
+let built: z.ZodType<AgentSettingsMap> | undefined;
+const settingsSchema = () => (built ??= z.record(z.string(), z.record(z.string(), z.unknown())));
 
 /**
  * Empty → no settings; a value starting with `{` (or `[`) is inline JSON; anything else is a JSON file path
@@ -34,7 +36,7 @@ export function loadAgentSettings(value: string, cwd: string): AgentSettingsMap 
   } catch (err) {
     throw new Error(`agent settings ${source} is not valid JSON: ${(err as Error).message}`);
   }
-  const parsed = settingsSchema.safeParse(json);
+  const parsed = settingsSchema().safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const at = issue?.path.length ? ` at "${issue.path.join(".")}"` : "";

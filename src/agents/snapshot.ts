@@ -61,7 +61,9 @@ export function createSnapshot(
   failed: readonly FailedAgent[],
   loading: readonly LoadingAgent[] = [],
 ): AgentSnapshot {
-  const sorted = Object.freeze([...loaded].sort((a, b) => a.name.localeCompare(b.name)));
+  // Names are lower-case ASCII: code-point order, which needs no locale data (ICU's collator holds
+  // about 1 MB once used, and the order would then depend on the ICU version).
+  const sorted = Object.freeze([...loaded].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
   const failures = Object.freeze(failed.map((f) => Object.freeze({ ...f })));
   const pending = Object.freeze(loading.map((l) => Object.freeze({ ...l })));
   const byName = new Map(sorted.map((a) => [a.name, a]));

@@ -7,32 +7,36 @@ export const AGENT_NAME = /^[a-z][a-z0-9_-]*$/;
 export const RESERVED_NAMES: ReadonlySet<string> = new Set(["help"]);
 export const HOOKS = ["onRequest", "transformResponse", "run"] as const;
 
-const hook = z.custom<(...args: unknown[]) => unknown>((v) => v === undefined || typeof v === "function", {
-  error: "expected a function",
-});
+/** Built when the first module is checked, after the proxy listens (files load in the background). */
+let built: ReturnType<typeof buildDefinitionSchema> | undefined;
+const definitionSchema = () => (built ??= buildDefinitionSchema());
 
-const manifestSchema = z.object({
-  name: z.string().regex(AGENT_NAME, {
-    error: "expected lower-case letters, digits, - or _, starting with a letter",
-  }),
-  description: z.string().min(1, { error: "expected a one-sentence description" }),
-  version: z.string().optional(),
-  args: z.array(z.object({ name: z.string().min(1), description: z.string() })).optional(),
-  usage: z.string().optional(),
-  examples: z.array(z.string()).optional(),
-});
-
-const definitionSchema = z
-  .object({
-    manifest: manifestSchema,
-    settings: z.record(z.string(), z.unknown()).optional(),
-    onRequest: hook.optional(),
-    transformResponse: hook.optional(),
-    run: hook.optional(),
-  })
-  .refine((d) => HOOKS.some((h) => typeof d[h] === "function"), {
-    error: "expected at least one hook: onRequest, transformResponse or run",
+function buildDefinitionSchema() {
+  const hook = z.custom<(...args: unknown[]) => unknown>((v) => v === undefined || typeof v === "function", {
+    error: "expected a function",
   });
+  const manifestSchema = z.object({
+    name: z.string().regex(AGENT_NAME, {
+      error: "expected lower-case letters, digits, - or _, starting with a letter",
+    }),
+    description: z.string().min(1, { error: "expected a one-sentence description" }),
+    version: z.string().optional(),
+    args: z.array(z.object({ name: z.string().min(1), description: z.string() })).optional(),
+    usage: z.string().optional(),
+    examples: z.array(z.string()).optional(),
+  });
+  return z
+    .object({
+      manifest: manifestSchema,
+      settings: z.record(z.string(), z.unknown()).optional(),
+      onRequest: hook.optional(),
+      transformResponse: hook.optional(),
+      run: hook.optional(),
+    })
+    .refine((d) => HOOKS.some((h) => typeof d[h] === "function"), {
+      error: "expected at least one hook: onRequest, transformResponse or run",
+    });
+}
 
 export type Validation = { ok: true; definition: AgentDefinition } | { ok: false; error: string };
 
@@ -42,7 +46,7 @@ export type Validation = { ok: true; definition: AgentDefinition } | { ok: false
  */
 export function validateDefinition(value: unknown): Validation {
   if (value === undefined) return { ok: false, error: "the module has no default export" };
-  const parsed = definitionSchema.safeParse(value);
+  const parsed = definitionSchema().safeParse(value);
   if (parsed.success) return { ok: true, definition: value as AgentDefinition };
   const error = parsed.error.issues
     .map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message))

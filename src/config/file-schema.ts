@@ -17,13 +17,18 @@ export const FILE_KEYS: ReadonlyMap<string, SettingKey> = new Map(
 
 export const fileKeyOf = (key: SettingKey): string => SETTINGS[key].flag.replace(/^--/, "");
 
-const shape: Record<string, z.ZodType> = { presets: presetsSchema.optional() };
-for (const [fileKey, key] of FILE_KEYS) {
-  const spec = SETTINGS[key];
-  shape[fileKey] = (spec.file ?? scalarOrList()).pipe(spec.schema as z.ZodType<unknown, string>).optional();
+/** Built when a config file is first read: most starts have none, and it is some 250 zod objects. */
+let built: z.ZodType<Record<string, unknown>> | undefined;
+export function configFileSchema(): z.ZodType<Record<string, unknown>> {
+  if (built) return built;
+  const shape: Record<string, z.ZodType> = { presets: presetsSchema().optional() };
+  for (const [fileKey, key] of FILE_KEYS) {
+    const spec = SETTINGS[key];
+    shape[fileKey] = (spec.file ?? scalarOrList()).pipe(spec.schema as z.ZodType<unknown, string>).optional();
+  }
+  built = z.strictObject(shape, { error: "expected a map of setting: value" });
+  return built;
 }
-
-export const configFileSchema = z.strictObject(shape, { error: "expected a map of setting: value" });
 
 export interface FileSettings {
   settings: Partial<Settings>;

@@ -35,7 +35,7 @@ export function parseConfigText(
   }
   // An empty file is an empty map; `key:` with nothing after it means "not set".
   const value = raw === null || raw === undefined ? {} : withoutNulls(raw);
-  const result = configFileSchema.safeParse(value);
+  const result = configFileSchema().safeParse(value);
   if (!result.success) return { ok: false, problems: result.error.issues.flatMap((i) => describe(i, value)) };
   return { ok: true, file: fromFileShape(result.data) };
 }

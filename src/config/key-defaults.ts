@@ -28,10 +28,6 @@ const FIELDS = {
 
 export const KEY_DEFAULT_FIELDS: readonly string[] = Object.keys(FIELDS);
 
-const positive = z
-  .number({ error: "expected a positive integer" })
-  .int()
-  .min(1, { error: "expected a positive integer" });
 const names = (what: string) =>
   z
     .union([z.string(), z.array(z.string())], {
@@ -40,16 +36,25 @@ const names = (what: string) =>
     .transform((v) => (Array.isArray(v) ? v : v.split(",")).map((s) => s.trim()).filter(Boolean))
     .refine((v) => v.length > 0, { error: `expected at least one of ${what}` });
 
-const fieldsSchema = z.strictObject({
-  models: names("model globs such as llama3*").optional(),
-  agents: names("agent names").optional(),
-  manage: z.boolean({ error: "expected true or false" }).optional(),
-  rpm: positive.optional(),
-  tpm: positive.optional(),
-  concurrency: positive.optional(),
-  "budget-tokens-per-day": positive.optional(),
-  "budget-tokens-per-month": positive.optional(),
-});
+/** Built on first use: only KEY_DEFAULTS given with AUTH=keys needs it. */
+let fields: ReturnType<typeof buildFieldsSchema> | undefined;
+const fieldsSchema = () => (fields ??= buildFieldsSchema());
+function buildFieldsSchema() {
+  const positive = z
+    .number({ error: "expected a positive integer" })
+    .int()
+    .min(1, { error: "expected a positive integer" });
+  return z.strictObject({
+    models: names("model globs such as llama3*").optional(),
+    agents: names("agent names").optional(),
+    manage: z.boolean({ error: "expected true or false" }).optional(),
+    rpm: positive.optional(),
+    tpm: positive.optional(),
+    concurrency: positive.optional(),
+    "budget-tokens-per-day": positive.optional(),
+    "budget-tokens-per-month": positive.optional(),
+  });
+}
 
 const isMap = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
@@ -81,7 +86,7 @@ export function keyDefaultsSetting() {
     } catch {
       return fail('expected a JSON map such as {"rpm": 60, "models": ["llama3*"]}');
     }
-    const parsed = fieldsSchema.safeParse(value);
+    const parsed = fieldsSchema().safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       if (issue?.code === "unrecognized_keys")

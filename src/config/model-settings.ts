@@ -1,6 +1,7 @@
 // Zod builders for the model settings (aliases, keep-alive durations), read from one string each.
 import { z } from "zod";
 import type { KeepAlive } from "../wire/ollama.ts";
+import { checkedText } from "./setting-types.ts";
 
 const GO_DURATION = /^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h))+$/;
 const SECONDS = /^[-+]?(\d+(\.\d*)?|\.\d+)$/;
@@ -88,8 +89,5 @@ export function modelListSetting() {
 
 /** A single optional model name. */
 export function modelNameSetting() {
-  return z
-    .string()
-    .trim()
-    .refine((v) => v === "" || MODEL_NAME.test(v), { error: "expected a model name such as llama3.2:3b" });
+  return checkedText((v) => v === "" || MODEL_NAME.test(v), "expected a model name such as llama3.2:3b");
 }

@@ -1,14 +1,13 @@
 // Parsers for OpenTelemetry's standard variables: collector URLs, the headers list, a sampling ratio.
 import { z } from "zod";
+import { checkedText } from "./setting-types.ts";
 
 /** An http(s) URL, or "" for unset. */
 export function httpUrlOrEmpty() {
-  return z
-    .string()
-    .trim()
-    .refine((v) => v === "" || (URL.canParse(v) && /^https?:$/.test(new URL(v).protocol)), {
-      error: "expected an http:// or https:// URL",
-    });
+  return checkedText(
+    (v) => v === "" || (URL.canParse(v) && /^https?:$/.test(new URL(v).protocol)),
+    "expected an http:// or https:// URL",
+  );
 }
 
 /** `key=value,key2=value2` as the OTel spec writes it (values percent-encoded), into a record. */
@@ -37,14 +36,11 @@ export function otelHeaders() {
 }
 
 export function ratio() {
-  return z
-    .string()
-    .trim()
-    .transform(Number)
-    .pipe(
-      z
-        .number({ error: "expected a number from 0 to 1" })
-        .min(0, { error: "expected a number from 0 to 1" })
-        .max(1, { error: "expected a number from 0 to 1" }),
-    );
+  return z.string().transform((raw, ctx) => {
+    const text = raw.trim();
+    const value = Number(text);
+    if (value >= 0 && value <= 1) return value;
+    ctx.addIssue({ code: "custom", message: "expected a number from 0 to 1" });
+    return z.NEVER;
+  });
 }

@@ -11,14 +11,16 @@ import {
 } from "./model-settings.ts";
 import { normaliseOllamaUrl, redactOllamaUrl } from "./ollama-url.ts";
 import { httpUrlOrEmpty, otelHeaders, ratio } from "./otel-settings.ts";
-import { boolean, integer, list, oneOf, setting, text } from "./setting-types.ts";
+import { boolean, integer, list, nonEmptyText, oneOf, setting, text } from "./setting-types.ts";
 import { upstreamsFileForm, upstreamsSetting } from "./upstreams.ts";
 
-const basePath = z
-  .string()
-  .trim()
-  .transform((v) => (v === "" || v === "/" ? "" : `/${v.replace(/^\/+|\/+$/g, "")}`))
-  .refine((v) => /^[A-Za-z0-9._~\-/]*$/.test(v), { error: "expected a URL path such as /ollama" });
+const basePath = z.string().transform((raw, ctx) => {
+  const v = raw.trim();
+  const path = v === "" || v === "/" ? "" : `/${v.replace(/^\/+|\/+$/g, "")}`;
+  if (/^[A-Za-z0-9._~\-/]*$/.test(path)) return path;
+  ctx.addIssue({ code: "custom", message: "expected a URL path such as /ollama" });
+  return z.NEVER;
+});
 
 const ollamaUrl = z.string().transform((raw, ctx) => {
   const result = normaliseOllamaUrl(raw);
@@ -123,7 +125,7 @@ export const SETTINGS = {
     flag: "--host",
     default: "127.0.0.1",
     help: "Address the proxy listens on (0.0.0.0 for every interface)",
-    schema: text().pipe(z.string().min(1, { error: "expected a host name or IP address" })),
+    schema: nonEmptyText("a host name or IP address"),
   }),
   port: setting({
     env: "PROXY_PORT",
@@ -144,7 +146,7 @@ export const SETTINGS = {
     flag: "--agents-dir",
     default: "./agents",
     help: "Folder of agent modules, resolved from the working directory",
-    schema: text().pipe(z.string().min(1, { error: "expected a folder path" })),
+    schema: nonEmptyText("a folder path"),
   }),
   agentsWatch: setting({
     env: "AGENTS_WATCH",
@@ -442,7 +444,7 @@ export const SETTINGS = {
     flag: "--otel-service-name",
     default: "ollama-smart-proxy",
     help: "service.name of the proxy's spans",
-    schema: text().pipe(z.string().min(1, { error: "expected a service name" })),
+    schema: nonEmptyText("a service name"),
   }),
   otelSampler: setting({
     env: "OTEL_TRACES_SAMPLER",
@@ -517,7 +519,7 @@ export const SETTINGS = {
     flag: "--database-url",
     default: "./data/proxy.sqlite",
     help: "Where keys and usage are kept: a SQLite file (relative to the working directory) or a postgres:// URL shared by replicas",
-    schema: text().pipe(z.string().min(1, { error: "expected a file path or a postgres:// URL" })),
+    schema: nonEmptyText("a file path or a postgres:// URL"),
     redact: redactUrlPassword,
   }),
   authSecret: setting({

@@ -18,15 +18,20 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const isMap = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
-const entrySchema = z.strictObject(
-  {
-    name: z.string().regex(NAME, { error: "expected a name of letters, digits, . _ - (up to 63)" }),
-    url: z.string().min(1, { error: "expected the server's URL" }),
-    "max-concurrent": z.number().int().min(0).max(100_000).optional(),
-    weight: z.number().min(0.01).max(1000).optional(),
-  },
-  { error: "expected a map with name, url and optionally max-concurrent, weight" },
-);
+/** Built on first use: most proxies have no UPSTREAMS, and start-up builds enough schemas already. */
+let entry: ReturnType<typeof buildEntrySchema> | undefined;
+const entrySchema = () => (entry ??= buildEntrySchema());
+function buildEntrySchema() {
+  return z.strictObject(
+    {
+      name: z.string().regex(NAME, { error: "expected a name of letters, digits, . _ - (up to 63)" }),
+      url: z.string().min(1, { error: "expected the server's URL" }),
+      "max-concurrent": z.number().int().min(0).max(100_000).optional(),
+      weight: z.number().min(0.01).max(1000).optional(),
+    },
+    { error: "expected a map with name, url and optionally max-concurrent, weight" },
+  );
+}
 
 /** The config file's list of maps, carried as the JSON string the setting's schema reads. */
 export function upstreamsFileForm(): z.ZodType<string, unknown> {
@@ -69,7 +74,7 @@ export function upstreamsSetting() {
     }
     const out: UpstreamSpec[] = [];
     for (const [i, entry] of entries.entries()) {
-      const parsed = entrySchema.safeParse(entry);
+      const parsed = entrySchema().safeParse(entry);
       if (!parsed.success) return fail(`upstream ${i + 1}: ${parsed.error.issues[0]?.message ?? "invalid"}`);
       const { name, url, "max-concurrent": maxConcurrent = 0, weight = 1 } = parsed.data;
       // The message names the server, never its URL: it may hold credentials.

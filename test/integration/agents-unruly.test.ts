@@ -22,6 +22,7 @@ interface PluginsBody {
     file: string;
     error?: string | null;
     restarts?: number;
+    asleep?: boolean;
   }>;
 }
 
@@ -109,6 +110,25 @@ describe("loading in the background", () => {
     expect((await fetch(`${proxy.url}/health/live`)).status).toBe(200);
   });
 
+  test("a file that kills its process while loading kills the checking process only", async () => {
+    const entry = await eventually("kills-on-load failed", async () => {
+      const e = byFile(await plugins(), "kills-on-load.ts");
+      return e?.status === "failed" && e;
+    });
+    expect(entry.error).toBe("the module ended the process that checked it while loading (signal SIGKILL)");
+    expect((await fetch(`${proxy.url}/health/live`)).status).toBe(200);
+    const upper = await ask("/upper still here");
+    expect(upper.message.content).toBe("YOU SAID: STILL HERE");
+  });
+
+  test("after loading, an agent holds no thread until a request needs it", async () => {
+    const agent = await eventually("relay loaded", async () => {
+      const e = byFile(await plugins(), "relay.ts");
+      return e?.status === "loaded" && e;
+    });
+    expect(agent).toMatchObject({ asleep: true, restarts: 0 });
+  });
+
   test("the slow file ends as failed once the import timeout is over", async () => {
     const entry = await eventually(
       "slow-import failed",
@@ -121,7 +141,7 @@ describe("loading in the background", () => {
     expect(entry.error).toBe(`import did not finish within ${IMPORT_TIMEOUT_MS} ms`);
     const health = (await (await fetch(`${proxy.url}/health`)).json()) as { status: string; agents: unknown };
     expect(health.status).toBe("degraded");
-    expect(health.agents).toMatchObject({ loaded: 6, failed: 3, loading: 0 });
+    expect(health.agents).toMatchObject({ loaded: 6, failed: 4, loading: 0 });
   });
 });
 

@@ -3,6 +3,8 @@
 import type { Logger } from "../../log.ts";
 import { AgentError } from "../errors.ts";
 import type { AgentHealth } from "../snapshot.ts";
+import type { AgentDefinition } from "../types.ts";
+import { HOOKS } from "../validate.ts";
 import type { FromWorker, OpBody } from "./protocol.ts";
 import { checkReport } from "./report-shape.ts";
 import { restartDelayMs, STRIKES_TO_FAIL } from "./restart-policy.ts";
@@ -51,6 +53,8 @@ export class AgentHost {
   private cancelLoad: ((error: string) => void) | null = null;
   private readiness = PromiseWithResolvers();
   private operatorSettings: Record<string, unknown> = {};
+  /** The hooks the proxy's stand-ins call (remote-agent.ts): a restarted module must have the same. */
+  private hooks = "";
   private strikes = 0;
   private restarts = 0;
   private lastError: string | null = null;
@@ -86,14 +90,18 @@ export class AgentHost {
     return this.opts.timeoutMs;
   }
 
-  /** Starts the worker and imports the module; the caller checks the report, then activates. */
+  /**
+   * Starts a worker that imports the module, at low priority (it must not slow the thread serving
+   * HTTP); the caller checks the report, then activates and parks the host.
+   */
   load(): Promise<LoadResult> {
-    return this.spawnAndLoad();
+    return this.spawnAndLoad(true);
   }
 
-  /** The module passed validation as `name`: requests may start. */
-  activate(name: string, operatorSettings: Record<string, unknown>): void {
-    this.name = name;
+  /** The module passed validation as `definition`: requests may start. */
+  activate(definition: AgentDefinition, operatorSettings: Record<string, unknown>): void {
+    this.name = definition.manifest.name;
+    this.hooks = hooksOf(definition);
     this.operatorSettings = operatorSettings;
     this.link?.post({ t: "settings", values: operatorSettings });
     this.state = "ready";
@@ -101,9 +109,20 @@ export class AgentHost {
     if (!this.calls.busy()) this.onIdle();
   }
 
+  /**
+   * Ends the worker that checked the module: the agent's thread starts again with its first request
+   * (the module evaluated afresh, as after an idle while), so unused agents hold no thread.
+   */
+  park(): void {
+    clearTimeout(this.sleepTimer);
+    this.sleep(false);
+  }
+
   health(): AgentHealth {
-    const status =
-      this.state === "ready" ? "loaded" : this.strikes >= STRIKES_TO_FAIL ? "failed" : "restarting";
+    // Asleep, or being woken by a request, is as loaded as serving: only crashes make it restart.
+    const serving =
+      this.state === "ready" || this.state === "asleep" || (this.state === "loading" && this.strikes === 0);
+    const status = serving ? "loaded" : this.strikes >= STRIKES_TO_FAIL ? "failed" : "restarting";
     return { status, restarts: this.restarts, error: this.lastError, asleep: this.state === "asleep" };
   }
 
@@ -141,12 +160,13 @@ export class AgentHost {
     if (this.retired) return;
     this.retired = true;
     clearTimeout(this.restartTimer);
-    if (this.state !== "ready") {
+    if (this.state !== "ready" && this.state !== "asleep") {
       this.end();
       return;
     }
     // Requests that took the old snapshot may still open sessions for a while (their upstream call
-    // is on its way): the worker waits for them, then ends as soon as nothing is in flight.
+    // is on its way, or they have not reached this agent yet): the worker waits for them (an asleep
+    // one wakes for them), then ends as soon as nothing is in flight.
     this.lingering = lingerMs > 0;
     if (this.lingering) {
       setTimeout(() => {
@@ -182,7 +202,7 @@ export class AgentHost {
     this.sleepTimer.unref();
   }
 
-  private sleep(): void {
+  private sleep(idle = true): void {
     this.sleepTimer = undefined;
     if (this.state !== "ready" || this.calls.busy()) return;
     this.link?.terminate();
@@ -191,7 +211,7 @@ export class AgentHost {
     this.watchdog.stop();
     this.state = "asleep";
     this.readiness = PromiseWithResolvers();
-    this.opts.logger.debug("agent worker idle; ended until the next request", { agent: this.name });
+    if (idle) this.opts.logger.debug("agent worker idle; ended until the next request", { agent: this.name });
   }
 
   private endIfIdle(): void {
@@ -217,13 +237,14 @@ export class AgentHost {
     );
   }
 
-  private async spawnAndLoad(): Promise<LoadResult> {
+  private async spawnAndLoad(background: boolean): Promise<LoadResult> {
     const generation = ++this.generation;
     const boot = bootWorker({
       name: `agent ${this.opts.file}`,
       path: this.opts.path,
       dir: this.opts.dir,
       importTimeoutMs: this.opts.importTimeoutMs,
+      background,
       message: (msg) => generation === this.generation && this.onMessage(msg),
       exit: (exit) => generation === this.generation && this.onExit(exit),
     });
@@ -289,7 +310,7 @@ export class AgentHost {
   private async restart(): Promise<void> {
     this.state = "loading";
     if (this.strikes >= STRIKES_TO_FAIL) this.readiness = PromiseWithResolvers();
-    const result = await this.spawnAndLoad();
+    const result = await this.spawnAndLoad(false);
     if ((this.state as State) === "ended") return;
     const checked = result.ok ? checkReport(result.report) : null;
     const error = !result.ok
@@ -298,8 +319,10 @@ export class AgentHost {
         ? (checked?.error ?? "invalid module")
         : checked.definition.manifest.name !== this.name
           ? `the module now calls itself "${checked.definition.manifest.name}"`
-          : null;
-    if (error === null) return this.activate(this.name, this.operatorSettings);
+          : hooksOf(checked.definition) !== this.hooks
+            ? `the module changed since it was loaded (hooks ${hooksOf(checked.definition) || "none"} instead of ${this.hooks || "none"}); it loads again with the agents folder`
+            : null;
+    if (error === null && checked?.ok) return this.activate(checked.definition, this.operatorSettings);
     this.link?.terminate();
     this.link = null;
     this.strikes += 1;
@@ -307,6 +330,10 @@ export class AgentHost {
     this.opts.logger.error("agent could not be restarted", { agent: this.name, error });
     this.scheduleRestart();
   }
+}
+
+function hooksOf(definition: AgentDefinition): string {
+  return HOOKS.filter((hook) => definition[hook]).join(", ");
 }
 
 /** A deferred whose rejection nobody waiting on is not an unhandled one. */

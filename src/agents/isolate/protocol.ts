@@ -53,7 +53,8 @@ export type OpBody = Operation extends infer O
   : never;
 
 export type ToWorker =
-  | { t: "load"; path: string; dir: string }
+  /** `background`: the worker only checks the module (at low priority) and is ended afterwards. */
+  | { t: "load"; path: string; dir: string; background: boolean }
   | { t: "settings"; values: Record<string, unknown> }
   | Operation
   /** Starts a takeover: the worker sends its pieces while it has credit (see STREAM_WINDOW). */

@@ -11,6 +11,8 @@ export interface BootOptions {
   path: string;
   dir: string;
   importTimeoutMs: number;
+  /** Only checking the module at start-up or reload: the worker runs at low priority. */
+  background: boolean;
   /** Messages and the exit of a worker that loaded. */
   message(msg: FromWorker): void;
   exit(exit: WorkerExit): void;
@@ -64,6 +66,6 @@ export function bootWorker(opts: BootOptions): Booting {
     };
   });
   arm(opts.importTimeoutMs + BOOT_MS);
-  link.post({ t: "load", path: opts.path, dir: opts.dir });
+  link.post({ t: "load", path: opts.path, dir: opts.dir, background: opts.background });
   return { link, loaded, cancel: (error) => settle({ ok: false, error }) };
 }

@@ -6,6 +6,7 @@ import { describeImportError } from "../import-error.ts";
 import type { AgentDefinition, AgentRequest } from "../types.ts";
 import { Inbox, STREAM_WINDOW } from "./inbox.ts";
 import type { FromWorker, LoadReport, Operation, SessionOpen, ToWorker } from "./protocol.ts";
+import { lowerThreadPriority } from "./thread-priority.ts";
 import { plainCopy, toWire } from "./wire-error.ts";
 import { type ModelReply, openSession, type WorkerSession } from "./worker-session.ts";
 
@@ -49,6 +50,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
     case "ping":
       return post({ t: "pong", n: msg.n, heap: heapSize() });
     case "load":
+      if (msg.background) lowerThreadPriority();
       return void load(msg.path, msg.dir);
     case "settings":
       settings = deepFreeze({ ...defaults, ...msg.values });

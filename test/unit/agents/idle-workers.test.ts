@@ -1,8 +1,10 @@
-// An agent's worker ends after a quiet while (it holds memory for nothing) and starts again on use.
+// An agent's worker starts with its first request and ends after a quiet while (it holds memory for
+// nothing); each start evaluates the module afresh.
 import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { LoadedAgent } from "../../../src/agents/index.ts";
 import { createAgentRegistry } from "../../../src/agents/registry.ts";
 import { silentLogger } from "../../../src/log.ts";
 import { eventually } from "../../helpers/proxy.ts";
@@ -36,4 +38,49 @@ export default { manifest: { name: "count", description: "counts" },
   await eventually("asleep", () => agent.health?.().asleep);
   expect(await run("c")).toBe("c1");
   expect(agent.health?.()).toMatchObject({ status: "loaded", asleep: false, restarts: 0 });
+});
+
+test("loading holds no thread; the first call starts one", async () => {
+  writeFileSync(
+    join(dir, "echo.ts"),
+    `export default { manifest: { name: "echo", description: "echoes" },
+  transformResponse: () => ({ chunk: (t) => t + "!" }) };\n`,
+  );
+  const registry = createAgentRegistry({ dir, logger: silentLogger, watch: false });
+  afterAll(() => registry.close());
+  await registry.ready;
+  const agent = registry.snapshot().get("echo");
+  expect(agent?.health?.()).toMatchObject({ status: "loaded", asleep: true });
+  const ctx = {
+    ...contextFactory()(agent as LoadedAgent, { name: "echo", args: [] }),
+    request: chatRequest("a"),
+  };
+  expect(await agent?.definition.transformResponse?.(ctx).chunk("a")).toBe("a!");
+  expect(agent?.health?.()).toMatchObject({ status: "loaded", asleep: false, restarts: 0 });
+});
+
+test("a module whose hooks changed on disk before its first call fails it, naming the change", async () => {
+  writeFileSync(
+    join(dir, "shifty.ts"),
+    `export default { manifest: { name: "shifty", description: "changes" },
+  transformResponse: () => ({ chunk: (t) => t }) };\n`,
+  );
+  const registry = createAgentRegistry({ dir, logger: silentLogger, watch: false });
+  afterAll(() => registry.close());
+  await registry.ready;
+  const agent = registry.snapshot().get("shifty");
+  // Without watching, the file changes under the loaded agent: its thread would run other hooks.
+  writeFileSync(
+    join(dir, "shifty.ts"),
+    `export default { manifest: { name: "shifty", description: "changed" }, onRequest: (r) => r };\n`,
+  );
+  const ctx = {
+    ...contextFactory()(agent as LoadedAgent, { name: "shifty", args: [] }),
+    request: chatRequest("a"),
+  };
+  const call = Promise.resolve(agent?.definition.transformResponse?.(ctx).chunk("a"));
+  await expect(call).rejects.toThrow(
+    "the module changed since it was loaded (hooks onRequest instead of transformResponse); it loads again with the agents folder",
+  );
+  expect(agent?.health?.()).toMatchObject({ status: "failed" });
 });
