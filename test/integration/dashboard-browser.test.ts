@@ -443,8 +443,14 @@ describe.skipIf(!executable)("the dashboard in a browser", () => {
           "a card per file",
           async () => (await page.$$("[data-file]")).length === plugins.agents.length,
         );
-        expect(await textIn(page, "[data-file='syntax-error.js']")).toMatch(/failed.*syntax error/s);
-        expect(await textIn(page, "[data-file='dup-b.ts']")).toContain('duplicate name "dup"');
+        // Files are checked in the background (a process of their own): each card says "loading"
+        // until its file's report is in.
+        await eventually("syntax-error.js failed", async () =>
+          /failed.*syntax error/s.test(await textIn(page, "[data-file='syntax-error.js']")),
+        );
+        await eventually("dup-b.ts refused", async () =>
+          (await textIn(page, "[data-file='dup-b.ts']")).includes('duplicate name "dup"'),
+        );
         // A file that never finishes importing is reported, once its time is up, as failed too.
         await eventually(
           "hangs.ts failed",
