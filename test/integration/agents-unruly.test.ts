@@ -141,7 +141,7 @@ describe("loading in the background", () => {
     expect(entry.error).toBe(`import did not finish within ${IMPORT_TIMEOUT_MS} ms`);
     const health = (await (await fetch(`${proxy.url}/health`)).json()) as { status: string; agents: unknown };
     expect(health.status).toBe("degraded");
-    expect(health.agents).toMatchObject({ loaded: 6, failed: 4, loading: 0 });
+    expect(health.agents).toMatchObject({ loaded: 7, failed: 4, loading: 0 });
   });
 });
 
@@ -317,6 +317,16 @@ describe("agents that misbehave while serving", () => {
 });
 
 describe("crashes are published and counted", () => {
+  test("an error nothing in the worker catches ends it: an agent.crashed event and a restart, reason error", async () => {
+    // The request is served: the error comes after the hook has answered.
+    expect((await ask("/throws-later hi")).message.content).toBe("You said: hi");
+    const crash = await eventually("throws-later crashed", async () =>
+      crashes.find((c) => c.agent === "throws-later"),
+    );
+    expect(crash).toMatchObject({ type: "agent.crashed", file: "throws-later.ts", reason: "error" });
+    expect(String(crash.error)).toStartWith("its worker stopped on an uncaught error");
+  });
+
   test("each crash above is an agent.crashed event with its reason, without absolute paths, and a restart in /metrics", async () => {
     const seen = (agent: string, reason: string) =>
       crashes.find((c) => c.agent === agent && c.reason === reason);
@@ -346,5 +356,7 @@ describe("crashes are published and counted", () => {
     expect(restarts("exits", "exit")).toBeGreaterThanOrEqual(3);
     expect(restarts("loops", "timeout")).toBeGreaterThanOrEqual(1);
     expect(restarts("hog", "memory")).toBeGreaterThanOrEqual(1);
+    expect(restarts("throws-later", "error")).toBe(1);
+    for (const other of ["exit", "timeout", "memory"]) expect(restarts("throws-later", other)).toBe(0);
   });
 });
