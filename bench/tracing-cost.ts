@@ -98,11 +98,14 @@ if (traced) {
   const dropped = metrics.split("\n").find((l) => l.startsWith("proxy_trace_spans_dropped_total "));
   process.stdout.write(`spans dropped: ${dropped?.split(" ")[1] ?? "?"}\n`);
 }
-const base = median(subjects[0]!.cpu);
+// Each subject's median, and the median of the per-round ratios to the first subject: the two take
+// turns, so a round's ratio compares runs seconds apart, steadier than the medians on a shared machine.
+const first = subjects[0]!;
 for (const s of subjects) {
   const cpu = median(s.cpu);
+  const ratio = median(s.cpu.map((x, i) => x / (first.cpu[i] as number)));
   process.stdout.write(
-    `${s.label}: ${cpu.toFixed(1)} µs CPU/request (${(cpu / base).toFixed(2)}×; rounds ${s.cpu.map((x) => x.toFixed(0)).join(" ")})\n`,
+    `${s.label}: ${cpu.toFixed(1)} µs CPU/request (${ratio.toFixed(2)}× per round; rounds ${s.cpu.map((x) => x.toFixed(0)).join(" ")})\n`,
   );
 }
 process.stdout.write(`spans received: ${spans}\n`);

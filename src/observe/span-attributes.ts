@@ -1,6 +1,6 @@
 // The attributes of the proxy's spans, after OpenTelemetry's GenAI and HTTP semantic conventions.
 import type { Attributes } from "@opentelemetry/api";
-import type { CallOutcome, UpstreamCall } from "./probe.ts";
+import type { CallOutcome, HookFact, UpstreamCall } from "./probe.ts";
 
 /** Ollama option names → the GenAI request attributes that mean the same. */
 const PARAMS: Readonly<Record<string, string>> = {
@@ -15,7 +15,13 @@ const PARAMS: Readonly<Record<string, string>> = {
   num_ctx: "ollama.request.num_ctx",
 };
 
-export function callAttributes(call: UpstreamCall, captureContent: boolean): Attributes {
+/** An upstream call's span: what was asked (GenAI request attributes) and what came back. */
+export function callSpanAttributes(
+  call: UpstreamCall,
+  outcome: CallOutcome,
+  startedAt: number,
+  captureContent: boolean,
+): Attributes {
   const a: Attributes = {
     "gen_ai.operation.name": call.operation,
     "gen_ai.provider.name": "ollama",
@@ -23,29 +29,25 @@ export function callAttributes(call: UpstreamCall, captureContent: boolean): Att
     "gen_ai.request.stream": call.stream,
   };
   if (call.agent) a["proxy.agent.name"] = call.agent;
-  for (const [option, value] of Object.entries(call.params ?? {})) {
-    const name = PARAMS[option];
-    if (!name) continue;
-    if (typeof value === "number") a[name] = value;
-    else if (typeof value === "string") a[name] = [value];
-    else if (Array.isArray(value) && value.every((v) => typeof v === "string")) a[name] = value;
+  if (call.params) {
+    for (const option in call.params) {
+      const name = PARAMS[option];
+      if (!name) continue;
+      const value = call.params[option];
+      if (typeof value === "number") a[name] = value;
+      else if (typeof value === "string") a[name] = [value];
+      else if (Array.isArray(value) && value.every((v) => typeof v === "string")) a[name] = value;
+    }
   }
   if (captureContent && call.input !== undefined) a["gen_ai.input.messages"] = safeJson(call.input);
-  return a;
-}
-
-export function callEndAttributes(
-  call: UpstreamCall,
-  outcome: CallOutcome,
-  startedAt: number,
-  captureContent: boolean,
-): Attributes {
-  const a: Attributes = { "gen_ai.response.model": call.model };
+  a["gen_ai.response.model"] = call.model;
   const u = outcome.usage;
-  if (u?.inputTokens !== undefined) a["gen_ai.usage.input_tokens"] = u.inputTokens;
-  if (u?.outputTokens !== undefined) a["gen_ai.usage.output_tokens"] = u.outputTokens;
-  if (u?.finishReason) a["gen_ai.response.finish_reasons"] = [u.finishReason];
-  if (u?.loadMs !== undefined) a["ollama.load_duration_ms"] = u.loadMs;
+  if (u) {
+    if (u.inputTokens !== undefined) a["gen_ai.usage.input_tokens"] = u.inputTokens;
+    if (u.outputTokens !== undefined) a["gen_ai.usage.output_tokens"] = u.outputTokens;
+    if (u.finishReason) a["gen_ai.response.finish_reasons"] = [u.finishReason];
+    if (u.loadMs !== undefined) a["ollama.load_duration_ms"] = u.loadMs;
+  }
   if (outcome.firstChunkAt !== undefined && outcome.firstChunkAt >= startedAt) {
     a["gen_ai.response.time_to_first_chunk"] = (outcome.firstChunkAt - startedAt) / 1000;
   }
@@ -56,6 +58,16 @@ export function callEndAttributes(
     ]);
   }
   return a;
+}
+
+/** An agent hook's span: the time the proxy waited on it. */
+export function hookAttributes(fact: HookFact): Attributes {
+  return {
+    "proxy.agent.name": fact.agent,
+    "proxy.agent.hook": fact.hook,
+    "proxy.agent.busy_ms": Math.round(fact.busyMs * 1000) / 1000,
+    "proxy.agent.calls": fact.calls,
+  };
 }
 
 /** What the request span says once the request is over (from the request record). */
@@ -70,13 +82,13 @@ export interface RequestSummary {
   dialect: string;
 }
 
-export function requestEndAttributes(r: RequestSummary): Attributes {
+/** The request span's attributes: those known at its start, then what the record says. */
+export function requestEndAttributes(r: RequestSummary, start: Attributes): Attributes {
   // Kept short: every attribute is paid for on each request when everything is sampled. The
   // upstream call's span has the GenAI details; this one says what the client asked and got.
-  const a: Attributes = {
-    "http.response.status_code": r.status,
-    "http.route": r.route,
-  };
+  const a: Attributes = { ...start };
+  a["http.response.status_code"] = r.status;
+  a["http.route"] = r.route;
   if (r.outcome !== "ok") a["proxy.outcome"] = r.outcome;
   if (r.model) a["gen_ai.response.model"] = r.model;
   if (r.requestedModel) a["gen_ai.request.model"] = r.requestedModel;
