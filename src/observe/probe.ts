@@ -1,5 +1,7 @@
 // The per-request sink the pipeline reports facts into (tokens, first token, agent hooks, upstream
 // calls); the request-context middleware reads it once to assemble the request record.
+import type { InferenceChunk } from "../wire/ollama.ts";
+import { AnswerText } from "./answer-text.ts";
 import type { Usage } from "./usage.ts";
 
 export type HookName = "onRequest" | "transformResponse" | "run";
@@ -67,6 +69,11 @@ export interface TurnProbe {
   firstToken(): void;
   call(call: UpstreamCall): CallHandle;
   hook(agent: string, hook: HookName): HookTimer;
+  /**
+   * The fast path's answer, relayed unread: with content capture on, the same bytes with their text
+   * read on the way for the turn's upstream call; otherwise `response` itself, untouched.
+   */
+  watchAnswer(response: Response, contentOf: (chunk: InferenceChunk) => string): Response;
 }
 
 /** Where a request's child spans go; implemented by the tracing module, absent when tracing is off. */
@@ -84,6 +91,8 @@ export class RequestProbe implements TurnProbe {
   readonly calls: CallFact[] = [];
   /** Calls and hooks not ended yet (a stream cut short): `settle` ends them with the request. */
   private readonly open = new Set<() => void>();
+  /** The text of an answer relayed unread, when content capture is on. */
+  private answer: AnswerText | undefined;
 
   constructor(
     private readonly spans: SpanParent | null,
@@ -114,9 +123,21 @@ export class RequestProbe implements TurnProbe {
         span.end(call.agent ? outcome : { ...outcome, firstChunkAt: this.firstTokenAt });
       },
     };
-    const settle = () => handle.end({ usage: call.agent ? null : this.usageFacts });
+    const settle = () =>
+      handle.end(call.agent ? { usage: null } : { usage: this.usageFacts, output: this.answer?.text });
     this.open.add(settle);
     return handle;
+  }
+
+  watchAnswer(response: Response, contentOf: (chunk: InferenceChunk) => string): Response {
+    if (!this.capturesContent || !response.ok || !response.body) return response;
+    const answer = new AnswerText(contentOf);
+    this.answer = answer;
+    return new Response(response.body.pipeThrough(answer.stream()), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
   }
 
   /** Ends what is still open once the answer is over (with the turn's counts for its own call). */

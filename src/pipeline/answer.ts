@@ -73,7 +73,11 @@ export async function* answerEvents(
       // Ollama's stream answers with its first token (the status line goes out with it).
       if (res.ok && body.stream !== false) input.probe?.firstToken();
       // The bytes go out unread: the request-context middleware finds the counts in their last line.
-      yield { type: "upstream", response: res };
+      // Only content capture reads them on the way (for the span's completion text).
+      const response = input.probe?.capturesContent
+        ? input.probe.watchAnswer(res, (chunk) => chunkContent(input.kind, chunk))
+        : res;
+      yield { type: "upstream", response };
       return;
     }
     if (!res.ok || !res.body) {

@@ -197,13 +197,43 @@ test("prompt and completion text are in the spans only when content capture is o
       });
       await res.text();
     }
-    const spans = await receiver.waitFor((all) => all.filter((s) => s.kind === 3).length === 2);
+    // The fast path too (native routes, no agent: the upstream's bytes are relayed unread).
     for (const stream of [true, false]) {
+      const res = await fetch(`${proxy.url}/api/chat`, {
+        method: "POST",
+        body: JSON.stringify({
+          model: "llama3.2",
+          stream,
+          messages: [{ role: "user", content: `native ${stream}` }],
+        }),
+      });
+      expect(res.status).toBe(200);
+      const body = await res.text();
+      // Relayed as Ollama sent it: one line per word when streamed, one object otherwise.
+      expect(body.trim().split("\n").length).toBe(stream ? 5 : 1);
+      const generated = await fetch(`${proxy.url}/api/generate`, {
+        method: "POST",
+        body: JSON.stringify({ model: "llama3.2", stream, prompt: `prompt ${stream}` }),
+      });
+      await generated.text();
+    }
+    const spans = await receiver.waitFor((all) => all.filter((s) => s.kind === 3).length === 6);
+    for (const [said, stream] of [
+      ["tell me", true],
+      ["tell me", false],
+      ["native", true],
+      ["native", false],
+      ["prompt", true],
+      ["prompt", false],
+    ] as const) {
       const call = spans.find(
-        (s) => s.kind === 3 && String(s.attributes["gen_ai.input.messages"]).includes(`tell me ${stream}`),
+        (s) => s.kind === 3 && String(s.attributes["gen_ai.input.messages"]).includes(`${said} ${stream}`),
       );
-      expect(call, `stream ${stream}`).toBeDefined();
-      expect(String(call?.attributes["gen_ai.output.messages"])).toContain(`You said: tell me ${stream}`);
+      expect(call, `${said} ${stream}`).toBeDefined();
+      const output = JSON.parse(String(call?.attributes["gen_ai.output.messages"]));
+      expect(output).toEqual([
+        { role: "assistant", parts: [{ type: "text", content: `You said: ${said} ${stream}` }] },
+      ]);
     }
   } finally {
     await proxy.stop();
