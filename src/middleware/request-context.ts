@@ -90,7 +90,7 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
       c.env?.timeout?.(raw, opts.idleTimeoutSeconds);
       const record = assembleRecord(c, scope, opts, answered, end);
       if (onEnds) for (const fn of onEnds) fn(record);
-      span?.finish({ ...record, route: routeLabel(record.route) });
+      span?.finish(record, routeLabel(record.route));
     };
     await next();
     if (c.error && !(c.error instanceof ProxyError) && c.res.status !== CLIENT_CLOSED) {

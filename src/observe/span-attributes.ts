@@ -73,7 +73,6 @@ export function hookAttributes(fact: HookFact): Attributes {
 /** What the request span says once the request is over (from the request record). */
 export interface RequestSummary {
   status: number;
-  route: string;
   outcome: string;
   error?: string;
   model?: string;
@@ -83,12 +82,12 @@ export interface RequestSummary {
 }
 
 /** The request span's attributes: those known at its start, then what the record says. */
-export function requestEndAttributes(r: RequestSummary, start: Attributes): Attributes {
+export function requestEndAttributes(r: RequestSummary, route: string, start: Attributes): Attributes {
   // Kept short: every attribute is paid for on each request when everything is sampled. The
   // upstream call's span has the GenAI details; this one says what the client asked and got.
   const a: Attributes = { ...start };
   a["http.response.status_code"] = r.status;
-  a["http.route"] = r.route;
+  a["http.route"] = route;
   if (r.outcome !== "ok") a["proxy.outcome"] = r.outcome;
   if (r.model) a["gen_ai.response.model"] = r.model;
   if (r.requestedModel) a["gen_ai.request.model"] = r.requestedModel;

@@ -55,7 +55,8 @@ export interface TracingSettings extends SamplerSettings {
 
 /** A request's span and the parent of its children. */
 export interface RequestSpan extends SpanParent {
-  finish(summary: RequestSummary): void;
+  /** Ends the request's span with what its record says; `route` is the route's label (`/api/chat`). */
+  finish(summary: RequestSummary, route: string): void;
 }
 
 export interface Tracing {
@@ -177,11 +178,11 @@ export function createTracing(settings: TracingSettings, onDropped: (spans: numb
           const child = open(facts, id, `agent ${agent} ${hook}`, KIND_INTERNAL);
           return { end: (fact: HookFact) => child.close(hookAttributes(fact), fact.failed) };
         },
-        finish(summary) {
+        finish(summary, route) {
           const failed =
             summary.status >= 500 || (summary.outcome !== "ok" && summary.outcome !== "cancelled");
           span.close(
-            requestEndAttributes(summary, startAttributes),
+            requestEndAttributes(summary, route, startAttributes),
             failed,
             failed ? (summary.error ?? summary.outcome) : undefined,
           );

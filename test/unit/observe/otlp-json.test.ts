@@ -90,13 +90,13 @@ test("a request's spans as the proxy makes them: the request, its upstream call 
     attributes: requestEndAttributes(
       {
         status: 200,
-        route: "/api/chat",
         outcome: "ok",
         model: "llama3.2:latest",
         requestedModel: "llama3.2",
         agents: ["concise", "redact"],
         dialect: "ollama",
       },
+      "/api/chat",
       { "http.request.method": "POST" },
     ),
   });
@@ -238,13 +238,10 @@ test("what the tracing module sends is what the official serializer makes of the
   request
     .hook("concise", "onRequest")
     .end({ agent: "concise", hook: "onRequest", busyMs: 1.5, calls: 1, failed: false });
-  request.finish({
-    status: 502,
-    route: "/api/chat",
-    outcome: "upstream_error",
-    error: "upstream down",
-    dialect: "ollama",
-  });
+  request.finish(
+    { status: 502, outcome: "upstream_error", error: "upstream down", dialect: "ollama" },
+    "/api/chat",
+  );
   tracing
     .background("pull llama3.2", { "gen_ai.request.model": "llama3.2" })
     .end({ "proxy.pull.bytes": 10 }, "no space");
