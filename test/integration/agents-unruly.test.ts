@@ -325,6 +325,9 @@ describe("crashes are published and counted", () => {
     );
     expect(crash).toMatchObject({ type: "agent.crashed", file: "throws-later.ts", reason: "error" });
     expect(String(crash.error)).toStartWith("its worker stopped on an uncaught error");
+    // The error's own message, not a line of its stack.
+    expect(String(crash.error)).toContain("left behind by throws-later");
+    expect(String(crash.error)).not.toContain(" at ");
   });
 
   test("each crash above is an agent.crashed event with its reason, without absolute paths, and a restart in /metrics", async () => {

@@ -47,6 +47,10 @@ export class WorkerLink {
 
 /** Bun's error events carry a code frame; the last line holds the message. */
 function oneLine(text: string): string {
+  // Bun's text is the source excerpt, a caret line, `error: <message>` and the stack: the message
+  // is the line that says what went wrong, not the last stack frame.
   const lines = text.split("\n").filter((l) => l.trim() !== "");
-  return (lines.at(-1) ?? text).trim();
+  const said = lines.find((l) => /^\s*\w*error: /i.test(l));
+  if (said) return said.trim().replace(/^error: /, "");
+  return (lines.find((l) => !/^\s*at /.test(l) && !/^\s*\d+ \|/.test(l) && l.trim() !== "^") ?? text).trim();
 }
