@@ -83,10 +83,7 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
     // after the answer, so the keep-alive value is put back at the end (else an idle keep-alive
     // socket would be held forever). The request body has its own clock (middleware/body-timeout.ts).
     c.env?.timeout?.(raw, whileRunning);
-    // What the answer was when it was handed to Bun: a Response's headers are not to be read once
-    // Bun has sent it (they read as empty then).
-    let answered: Answered = { status: 500, streamed: false, upstream: undefined };
-    const ended = (end: Ending) => {
+    const finish = (answered: Answered, end: Ending) => {
       c.env?.timeout?.(raw, opts.idleTimeoutSeconds);
       const record = assembleRecord(c, scope, opts, answered, end);
       if (onEnds) for (const fn of onEnds) fn(record);
@@ -104,11 +101,14 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
     const res = c.res;
     const contentType = res.headers.get("content-type");
     const streamed = isStreamedType(contentType);
-    answered = {
+    // What the answer was when it was handed to Bun: a Response's headers are not to be read once
+    // Bun has sent it (they read as empty then).
+    const answered: Answered = {
       status: res.status,
       streamed,
       upstream: upstream ?? res.headers.get("x-upstream") ?? undefined,
     };
+    const ended = (end: Ending) => finish(answered, end);
     if (res.body && streamed) {
       // A cancelled stream ends as a stopped one does: with an error frame giving the reason.
       const cancelled = c.get("cancelled");
@@ -130,8 +130,7 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
         // Broken off before its end: nothing was sent yet, so the client gets a 502 saying so.
         const failure = toProxyError(upstreamBrokeOff(servedBy(c, res, opts), err));
         c.res = Response.json({ error: failure.message }, { status: failure.status });
-        answered = { ...answered, status: failure.status };
-        ended({ failure });
+        finish({ ...answered, status: failure.status }, { failure });
         return;
       }
       const usage = scanUsage(bytes);
