@@ -36,8 +36,8 @@ export function requestSignal(c: Context<AppEnv>): AbortSignal {
 }
 
 /**
- * The request to send on as it is: the body body-intake read (its length stated, a chunked one
- * included) and the request's signal. Only the forwarding routes build it.
+ * The request to send on as it is: the body body-intake read and the request's signal. Only the
+ * forwarding routes build it.
  */
 export function forwardable(c: Context<AppEnv>): Request {
   const raw = c.req.raw;
@@ -45,12 +45,7 @@ export function forwardable(c: Context<AppEnv>): Request {
   const signal = requestSignal(c);
   if (!bytes) return signal === raw.signal ? raw : new Request(raw, { signal });
   c.set("bodyBytes", undefined);
-  let headers = raw.headers;
-  if (raw.headers.has("transfer-encoding")) {
-    headers = new Headers(raw.headers);
-    headers.delete("transfer-encoding");
-    headers.set("content-length", String(bytes.byteLength));
-  }
-  // A Blob's bytes are sent as they are, where a Uint8Array body would be copied.
-  return new Request(raw, { body: new Blob([bytes]), headers, signal });
+  // A Blob's bytes are sent as they are, where a Uint8Array body would be copied. A chunked body's
+  // Transfer-Encoding is hop-by-hop: the upstream client drops it, and fetch states the length.
+  return new Request(raw, { body: new Blob([bytes]), signal });
 }

@@ -134,6 +134,12 @@ describe("request body limits", () => {
     expect((await json(show)).error).toContain("MAX_SMALL_BODY_MB");
     const chunkedShow = await post("/api/show", chunked(JSON.stringify({ model: "llama3.2" })));
     expect(chunkedShow.status).toBe(200);
+    // A route forwarded as it is gets the chunked body whole, with its length stated.
+    const copy = JSON.stringify({ source: "llama3.2", destination: "chunked-copy" });
+    expect((await post("/api/copy", chunked(copy))).status).toBe(200);
+    expect(fake.requestsTo("/api/copy").at(-1)?.headers["content-length"]).toBe(String(copy.length));
+    expect(fake.requestsTo("/api/copy").at(-1)?.body).toEqual(JSON.parse(copy));
+    expect(fake.models.map((m) => m.name)).toContain("chunked-copy:latest");
     const blob = new Uint8Array(3 * MB).fill(7);
     const digest = `sha256:${new Bun.CryptoHasher("sha256").update(blob).digest("hex")}`;
     const upload = await post(`/api/blobs/${digest}`, blob);
